@@ -1,0 +1,25 @@
+# Two commands set everything up on a fresh machine: `make demo` (main job) and `make test` (tests).
+# Both create .venv and install what they need first (scripts/setup.sh).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test lint bench
+
+setup: $(VENV)/.isac-installed
+
+$(VENV)/.isac-installed: pyproject.toml setup.py scripts/setup.sh
+	bash scripts/setup.sh $(VENV)
+	touch $@
+
+demo: setup
+	$(VENV)/bin/isac demo --out demo-output
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: setup lint
+	$(VENV)/bin/pytest
+
+bench: setup
+	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -1,0 +1,1 @@
+"""One module per `isac` subcommand of the compile stage."""

@@ -1,0 +1,1 @@
+"""isac.runtime: execute models over manifests, score results in DuckDB, write reports; the CLI."""

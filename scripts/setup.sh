@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything isac needs into a virtual environment (default .venv).
+# As root on Debian it also installs the system packages: Java for exact METEOR 1.5, espeak-ng and sox
+# to regenerate the mini corpus, Chromium to test the HTML report. Without root it says what is missing.
+set -euo pipefail
+venv="${1:-.venv}"
+
+system_packages=(openjdk-17-jre-headless espeak-ng sox chromium)
+missing=()
+for pkg in "${system_packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: optional system packages not installed: ${missing[*]}" >&2
+    echo "setup: without Java, METEOR falls back to nltk (approximate); tests needing them are skipped" >&2
+  fi
+fi
+
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --upgrade pip
+# torch first and pinned: this version is a CPU build on our machines; an unpinned torch pulls CUDA wheels.
+"$venv/bin/python" -m pip install -q "torch==2.13.0"
+"$venv/bin/python" -m pip install -q -e ".[models,dev]"
+# The METEOR 1.5 jars ship in this wheel; its own dependencies (pycocotools) are not needed.
+"$venv/bin/python" -m pip install -q --no-deps "pycocoevalcap>=1.2"
+echo "setup: done ($("$venv/bin/isac" --version))"
