@@ -15,5 +15,7 @@ for source in ("compiler", "runtime"):
 setup(
     packages=sorted(package_dir),
     package_dir=package_dir,
-    package_data={name: ["*.json", "*.yaml", "*.txt", "*.sql", "*.j2", "*.css", "*.html"] for name in package_dir},
+    package_data={
+        name: ["*.json", "*.yaml", "*.txt", "*.sql", "*.j2", "*.css", "*.html"] for name in package_dir
+    },
 )

@@ -1,0 +1,1 @@
+"""Dataset adapters: index the standard local distributions under a data root."""

@@ -1,0 +1,1 @@
+"""Model adapters behind one interface, chosen by the model string's scheme."""

@@ -1,0 +1,61 @@
+"""The model adapter interface: build from a model string, fingerprint, generate a batch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from isac.compiler.rows import ManifestRow
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One row to answer, with its audio resolved against the data root."""
+
+    row: ManifestRow
+    audio_path: Path
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A model's answer to one request, or the error that prevented it."""
+
+    response: str | None
+    error: str | None = None
+    latency_s: float = 0.0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class AdapterOptions:
+    """Options common to every adapter; adapters ignore what does not apply to them."""
+
+    device: str = "auto"  # "auto" picks CUDA when present
+    dtype: str = "auto"
+    max_new_tokens: int = 256
+    temperature: float = 0.0  # 0 means greedy decoding
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    timeout_s: float = 120.0
+    max_retries: int = 5
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+class ModelAdapter(Protocol):
+    """What the execution engine needs from a model."""
+
+    model_id: str  # the model string as the user gave it
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Adapter, weights, revision, generation settings and library versions (see docs/contracts.md)."""
+        ...
+
+    def generate(self, requests: list[GenerationRequest]) -> list[Generation]:
+        """Answer a batch; one Generation per request, in order. Per-row failures become errors."""
+        ...
+
+    def close(self) -> None:
+        """Release processes, sessions or GPU memory."""
+        ...

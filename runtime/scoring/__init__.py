@@ -1,0 +1,1 @@
+"""Scoring: checkers, metrics, the DuckDB layer and profiles."""
