@@ -1,0 +1,1 @@
+"""Importers: turn instruction sets published in other formats into isac manifest rows."""
