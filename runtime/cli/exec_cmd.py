@@ -1,0 +1,124 @@
+"""`isac exec`: run a model over manifests into a resumable run directory."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+from types import FrameType
+
+from isac.runtime.adapters.base import AdapterOptions
+from isac.runtime.execution.progress import render_summary
+from isac.runtime.execution.runner import ExecConfig, execute
+from isac.runtime.execution.selection import RowFilter, Shard
+
+HELP = "Run a model over manifests; results go to an append-only, resumable log in --out."
+
+_EPILOG = """\
+Model strings: oracle | constant:TEXT | replay:FILE | openai:NAME (with --base-url) | hf:PATH_OR_HUB_ID.
+Rerunning the same command resumes: rows with a record are skipped. A run directory is tied to one model
+fingerprint (adapter, weights, revision, generation settings) and one version of each manifest; reusing
+it with other settings or an edited manifest is refused. Library versions and API endpoints may change
+between resumes (a warning is printed). --limit applies after filters and --shard, so a rerun with the
+same --limit resumes the same rows. Shards are numbered from 0: --shard 0/4 ... --shard 3/4.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the exec options."""
+    parser.epilog = _EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "manifests", nargs="+", metavar="MANIFEST_OR_DIR", help="manifest files or directories"
+    )
+    parser.add_argument("--model", required=True, help="model string, e.g. oracle, hf:PATH, openai:NAME")
+    parser.add_argument("--out", required=True, type=Path, help="run directory (created or resumed)")
+    parser.add_argument("--data-root", type=Path, default=None, help="root of the audio paths (default: .)")
+
+    run = parser.add_argument_group("execution")
+    run.add_argument("--batch-size", type=int, default=1, help="rows per adapter call (default 1)")
+    run.add_argument("--concurrency", type=int, default=1, help="batches in flight at once (default 1)")
+    run.add_argument("--retry-errors", action="store_true", help="rerun only rows whose last record failed")
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: on a tty)",
+    )
+
+    select = parser.add_argument_group("row selection")
+    select.add_argument("--limit", type=int, default=None, help="at most N rows (after filters and shard)")
+    select.add_argument("--shard", default=None, metavar="I/N", help="run shard I of N (by row id hash)")
+    select.add_argument("--dimension", action="append", default=[], help="D, F or N (repeat or comma-join)")
+    select.add_argument("--class", dest="classes", action="append", default=[], help="e.g. F3 (repeatable)")
+    select.add_argument("--task", action="append", default=[], help="e.g. ASR (repeatable; matches subtasks)")
+
+    model = parser.add_argument_group("model options")
+    model.add_argument("--device", default="auto", help="hf: cpu, cuda, cuda:1 or auto")
+    model.add_argument("--dtype", default="auto", help="hf: auto, float32, bfloat16, float16")
+    model.add_argument("--max-new-tokens", type=int, default=256)
+    model.add_argument("--temperature", type=float, default=0.0, help="0 = greedy decoding")
+    model.add_argument("--base-url", default=None, help="openai: endpoint, e.g. http://127.0.0.1:8000/v1")
+    model.add_argument(
+        "--api-key-env", default="OPENAI_API_KEY", help="openai: environment variable holding the API key"
+    )
+    model.add_argument("--timeout", type=float, default=120.0, help="openai: seconds per HTTP request")
+    model.add_argument("--max-retries", type=int, default=5, help="openai: retries of a transient failure")
+    model.add_argument(
+        "--retry-backoff", type=float, default=1.0, help="openai: first backoff ceiling in seconds (doubles)"
+    )
+
+
+def _split(values: list[str]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def config_from_args(args: argparse.Namespace) -> ExecConfig:
+    """Translate parsed arguments into an ExecConfig."""
+    row_filter = RowFilter(
+        dimensions=tuple(value.upper() for value in _split(args.dimension)),
+        classes=tuple(value.upper() for value in _split(args.classes)),
+        tasks=tuple(value.upper() for value in _split(args.task)),
+        shard=Shard.parse(args.shard) if args.shard else None,
+        limit=args.limit,
+    )
+    options = AdapterOptions(
+        device=args.device,
+        dtype=args.dtype,
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        base_url=args.base_url,
+        api_key_env=args.api_key_env,
+        timeout_s=args.timeout,
+        max_retries=args.max_retries,
+        extra=(("retry_backoff_s", args.retry_backoff),),
+    )
+    return ExecConfig(
+        manifests=tuple(args.manifests),
+        model=args.model,
+        out=args.out,
+        data_root=args.data_root,
+        batch_size=args.batch_size,
+        concurrency=args.concurrency,
+        row_filter=row_filter,
+        retry_errors=args.retry_errors,
+        options=options,
+        progress=args.progress,
+    )
+
+
+def _interrupt_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    # SIGTERM (e.g. a job scheduler's stop) takes the same graceful path as Ctrl-C.
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute and print the summary table."""
+    config = config_from_args(args)
+    previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+    try:
+        summary = execute(config)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(render_summary(summary))
+    return 0

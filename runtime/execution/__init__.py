@@ -1,0 +1,1 @@
+"""The execution stage behind `isac exec`: select rows, run a model adapter over them, log results."""

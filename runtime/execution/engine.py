@@ -1,0 +1,209 @@
+"""The execution loop: batch the work, run batches on worker threads, write records on the main thread.
+
+There is exactly one writer. Workers only call the adapter and return Generations; the main thread
+turns them into records and appends them to the log as batches complete, so a crash loses at most the
+batches in flight. With `concurrency == 1` batches run inline on the main thread (no thread hand-off),
+which keeps the overhead over a bare generate loop to building and writing one small record per row.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from isac.runtime.adapters.base import Generation, GenerationRequest, ModelAdapter
+from isac.runtime.execution.selection import SelectedRow
+from isac.runtime.results import ResultLog, ResultRecord
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row to execute now, with the attempt number its record will carry."""
+
+    selected: SelectedRow
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class EngineCounts:
+    """What one engine pass wrote."""
+
+    answered: int
+    errors: int
+    interrupted: bool = False
+
+
+# Called after each written batch with (rows written, errors among them).
+ProgressHook = Callable[[int, int], None]
+
+
+def run_engine(
+    items: Sequence[WorkItem],
+    adapter: ModelAdapter,
+    log: ResultLog,
+    *,
+    data_root: Path,
+    batch_size: int = 1,
+    concurrency: int = 1,
+    on_batch: ProgressHook | None = None,
+) -> EngineCounts:
+    """Execute every item and append one record per item to `log`.
+
+    Per-row failures (missing audio, adapter exceptions, wrong result counts) become error records; they
+    never stop the run. Ctrl-C stops submitting new batches, writes the batches already in flight, then
+    re-raises KeyboardInterrupt.
+    """
+    if batch_size < 1 or concurrency < 1:
+        raise ValueError("batch_size and concurrency must be at least 1")
+    needs_audio = bool(getattr(adapter, "needs_audio", True))
+    batches = _chunks(items, batch_size)
+    writer = _Writer(log, adapter.model_id, on_batch)
+
+    def run_batch(batch: list[WorkItem]) -> list[Generation]:
+        return generate_batch(adapter, batch, data_root=data_root, needs_audio=needs_audio)
+
+    if concurrency == 1:
+        for batch in batches:
+            writer.write(batch, run_batch(batch))
+        return writer.counts()
+    return _run_threaded(batches, run_batch, writer, concurrency)
+
+
+def generate_batch(
+    adapter: ModelAdapter, batch: Sequence[WorkItem], *, data_root: Path, needs_audio: bool = True
+) -> list[Generation]:
+    """Answer one batch; never raises for per-row problems, returns one Generation per item in order."""
+    results: list[Generation | None] = [None] * len(batch)
+    requests: list[GenerationRequest] = []
+    positions: list[int] = []
+    for index, item in enumerate(batch):
+        audio_path = data_root / item.selected.row.audio
+        if needs_audio and not audio_path.is_file():
+            results[index] = Generation(response=None, error=f"audio file not found: {audio_path}")
+            continue
+        requests.append(GenerationRequest(row=item.selected.row, audio_path=audio_path))
+        positions.append(index)
+    if requests:
+        for position, generation in zip(positions, _call_adapter(adapter, requests), strict=True):
+            results[position] = generation
+    return [generation for generation in results if generation is not None]
+
+
+def _call_adapter(adapter: ModelAdapter, requests: list[GenerationRequest]) -> list[Generation]:
+    """Call the adapter; if a whole batch fails, retry its rows one by one so one bad row fails alone."""
+    started = time.perf_counter()
+    try:
+        generations = adapter.generate(requests)
+    except Exception as error:
+        if len(requests) > 1:
+            return [generation for request in requests for generation in _call_adapter(adapter, [request])]
+        return [Generation(response=None, error=_describe(error), latency_s=time.perf_counter() - started)]
+    if len(generations) != len(requests):
+        message = f"adapter returned {len(generations)} results for a batch of {len(requests)}"
+        return [Generation(response=None, error=message) for _ in requests]
+    return list(generations)
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"model error: {type(error).__name__}: {text}" if text else f"model error: {type(error).__name__}"
+
+
+def _chunks(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+class _Writer:
+    """The single writer: turns Generations into records and appends them."""
+
+    def __init__(self, log: ResultLog, model_id: str, on_batch: ProgressHook | None) -> None:
+        self._log = log
+        self._model_id = model_id
+        self._on_batch = on_batch
+        self.answered = 0
+        self.errors = 0
+        self.interrupted = False
+
+    def write(self, batch: Sequence[WorkItem], generations: Sequence[Generation]) -> None:
+        errors = 0
+        for item, generation in zip(batch, generations, strict=True):
+            record = make_record(item, generation, self._model_id)
+            self._log.append(record)
+            errors += record.error is not None
+        self.errors += errors
+        self.answered += len(batch) - errors
+        if self._on_batch is not None:
+            self._on_batch(len(batch), errors)
+
+    def counts(self) -> EngineCounts:
+        return EngineCounts(answered=self.answered, errors=self.errors, interrupted=self.interrupted)
+
+
+def make_record(item: WorkItem, generation: Generation, model_id: str) -> ResultRecord:
+    """The result record of one executed row (an error record drops any partial response)."""
+    failed = generation.error is not None
+    return ResultRecord(
+        row_id=item.selected.row.id,
+        manifest_sha256=item.selected.manifest_sha256,
+        model=model_id,
+        response=None if failed else (generation.response or ""),
+        error=generation.error,
+        latency_s=round(float(generation.latency_s), 6),
+        prompt_tokens=generation.prompt_tokens,
+        completion_tokens=generation.completion_tokens,
+        attempt=item.attempt,
+    )
+
+
+def _run_threaded(
+    batches: Iterator[list[WorkItem]],
+    run_batch: Callable[[list[WorkItem]], list[Generation]],
+    writer: _Writer,
+    concurrency: int,
+) -> EngineCounts:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="isac-exec")
+    pending: dict[Future[list[Generation]], list[WorkItem]] = {}
+
+    def submit_next() -> None:
+        batch = next(batches, None)
+        if batch is not None:
+            pending[pool.submit(run_batch, batch)] = batch
+
+    try:
+        for _ in range(concurrency):
+            submit_next()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                writer.write(pending.pop(future), future.result())
+                submit_next()
+    except KeyboardInterrupt:
+        writer.interrupted = True
+        _drain(pending, writer)
+        raise
+    finally:
+        pool.shutdown(wait=not writer.interrupted, cancel_futures=True)
+    return writer.counts()
+
+
+def _drain(pending: dict[Future[list[Generation]], list[WorkItem]], writer: _Writer) -> None:
+    """After Ctrl-C: drop batches not started, write those in flight (a second Ctrl-C abandons them)."""
+    for future in list(pending):
+        if future.cancel():
+            del pending[future]
+    if pending:
+        print(
+            f"isac: interrupted; finishing {len(pending)} batch(es) in flight (Ctrl-C again to abandon)",
+            file=sys.stderr,
+        )
+    for future in list(pending):
+        try:
+            generations = future.result()
+        except Exception:  # run_batch does not raise for row problems; anything else is abandoned
+            continue
+        writer.write(pending.pop(future), generations)

@@ -1,0 +1,41 @@
+"""The verdict of an official rule on one response, and the official task and variation names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OFFICIAL_TASKS: tuple[str, ...] = ("asr", "s2tt", "aac", "ser", "gr")
+
+D_VARIATIONS: tuple[str, ...] = (
+    "default",
+    "upper_case",
+    "lower_case",
+    "grammar_robust",
+    "syntax_robust",
+    "semantic_equal_simple",
+    "semantic_equal_neutral",
+    "semantic_equal_complex",
+    "alter_symbol",
+)
+F_VARIATIONS: tuple[str, ...] = ("constrain", "upper_case", "lower_case", "prefix", "suffix", "wrap", "json")
+N_BRANCHES: tuple[str, ...] = ("separation", "json")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether one response complies, and the hypothesis the official metric sees ("" if not).
+
+    For ASR the hypothesis is the extracted text before whisper normalisation (the metric step
+    normalises); for D SER/GR it is the normalised label.
+    """
+
+    compliant: bool
+    hypothesis: str
+
+
+NON_COMPLIANT = Judgement(compliant=False, hypothesis="")
+
+
+def comply(hypothesis: str) -> Judgement:
+    """A compliant verdict with its hypothesis."""
+    return Judgement(compliant=True, hypothesis=hypothesis)

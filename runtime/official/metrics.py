@@ -1,0 +1,113 @@
+"""Corpus metrics exactly as the official scripts compute them (before their rounding).
+
+WER: jiwer corpus WER x100 on whisper-normalised texts. BLEU: sacrebleu corpus BLEU, tokenize="zh",
+every other option default. METEOR: METEOR 1.5 (Java) after PTB tokenisation, through
+`isac.runtime.scoring.metrics`; None when that route is unavailable (written "N/A").
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from isac.compiler.errors import ScoringError
+
+
+@lru_cache(maxsize=1)
+def _normalizer() -> Callable[[str], str]:
+    """The whisper-compatible English normaliser, imported on first use."""
+    try:
+        module = importlib.import_module("isac.runtime.scoring.normalizers.english")
+    except ModuleNotFoundError as error:  # pragma: no cover - depends on the install
+        raise ScoringError(
+            "ASR scoring needs isac.runtime.scoring.normalizers.english (EnglishTextNormalizer)"
+        ) from error
+    return module.EnglishTextNormalizer()
+
+
+def normalize_english(text: str) -> str:
+    """Whisper EnglishTextNormalizer, as applied to ASR references and hypotheses."""
+    return _normalizer()(text)
+
+
+def corpus_wer(references: Sequence[str], hypotheses: Sequence[str]) -> float:
+    """jiwer corpus WER x100 over normalised pairs (empty references count hypothesis words as insertions)."""
+    import jiwer
+
+    refs = [normalize_english(text) for text in references]
+    hyps = [normalize_english(text) for text in hypotheses]
+    return 100 * float(jiwer.wer(refs, hyps))
+
+
+@dataclass(frozen=True)
+class BleuFigures:
+    """sacrebleu's corpus BLEU and the statistics the D S2TT script reports beside it."""
+
+    bleu: float
+    precisions: tuple[float, float, float, float]
+    brevity_penalty: float
+    length_ratio: float
+
+
+def corpus_bleu_zh(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> BleuFigures:
+    """Corpus BLEU with the zh tokenizer; `references[i]` lists the references of hypothesis i.
+
+    Reference counts may differ per item: shorter lists are padded with their first reference, as
+    the official D script does, to give sacrebleu rectangular reference streams.
+    """
+    import sacrebleu
+
+    width = max((len(refs) for refs in references), default=1)
+    streams = [[refs[k] if k < len(refs) else refs[0] for refs in references] for k in range(width)]
+    score = sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize="zh")
+    p1, p2, p3, p4 = (float(value) for value in score.precisions)
+    return BleuFigures(
+        bleu=float(score.score),
+        precisions=(p1, p2, p3, p4),
+        brevity_penalty=float(score.bp),
+        length_ratio=float(score.sys_len / score.ref_len) if score.ref_len else 0.0,
+    )
+
+
+def accuracy(correct: int, total: int) -> float:
+    """Correct share x100 (0 for an empty denominator)."""
+    return 100 * correct / total if total else 0.0
+
+
+@lru_cache(maxsize=1)
+def _meteor_scorer() -> Any:
+    """One METEOR 1.5 jar process for the whole run (it takes seconds to start), or None without Java."""
+    try:
+        from isac.runtime.scoring.metrics.java_tools import java_available
+        from isac.runtime.scoring.metrics.meteor import open_meteor
+    except ImportError:
+        return None
+    return open_meteor("java") if java_available() else None
+
+
+def meteor_available() -> bool:
+    """Whether exact METEOR 1.5 (Java, jars and isac's METEOR module) can run here."""
+    return _meteor_scorer() is not None
+
+
+def grouped_meteor(
+    candidates: Sequence[str], references: Sequence[Sequence[str]], groups: Mapping[str, Sequence[int]]
+) -> dict[str, float] | None:
+    """Corpus METEOR 1.5 (PTB-tokenised, jar aggregate over summed statistics) per group of rows.
+
+    Rows are scored once; each group's value aggregates its rows' statistics. None when METEOR cannot
+    run here or fails (the official F script then writes "N/A").
+    """
+    scorer = _meteor_scorer()
+    if scorer is None:
+        return None
+    from isac.runtime.scoring.metrics.meteor import corpus_meteor, meteor_row_stats
+
+    try:
+        stats = meteor_row_stats(list(candidates), [list(refs) for refs in references], scorer)
+        return {name: corpus_meteor([stats[i] for i in rows], scorer).value for name, rows in groups.items()}
+    except Exception:  # the official F script also reports "N/A" on any failure
+        return None

@@ -1,0 +1,86 @@
+"""Records shared by every checker kind: the result, the compiled checker and the kind descriptor.
+
+A kind module turns raw manifest params into a typed, validated params record once (`parse_params`)
+and then answers many responses with a pure `extract(response, params)` that returns the answers in
+subtask order, or None when the response does not follow the format. Turning that tuple into a
+`CheckResult` happens in one place (`CompiledChecker.__call__`), so the rule "a non-compliant response
+answers the empty string for every subtask" cannot drift between kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from isac.compiler.errors import ScoringError
+
+Answers = tuple[str, ...]
+"""Extracted answers in subtask order."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Whether a response follows its format, and the answer extracted for each subtask.
+
+    `answers` maps every subtask of the row to its answer text; all are "" when not compliant.
+    """
+
+    compliant: bool
+    answers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class CheckerKind:
+    """A registered checker kind.
+
+    `parse_params` validates raw params (raising ScoringError naming the kind and param) and returns a
+    typed record; `extract` is the pure format test; `fixed_subtasks` returns the subtasks a composite
+    kind's params name, or None for single-task kinds (which answer the one subtask of their row).
+    """
+
+    name: str
+    parse_params: Callable[[Mapping[str, Any]], Any]
+    extract: Callable[[str, Any], Answers | None]
+    fixed_subtasks: Callable[[Any], tuple[str, ...] | None]
+
+
+def no_fixed_subtasks(_params: Any) -> None:
+    """`fixed_subtasks` of single-task kinds."""
+    return None
+
+
+@dataclass(frozen=True)
+class CompiledChecker:
+    """A kind with validated params, ready to judge many responses."""
+
+    kind: CheckerKind
+    params: Any
+
+    def __call__(self, response: str | None, subtasks: Sequence[str]) -> CheckResult:
+        """Judge one response for a row whose subtasks are `subtasks` (the row's `subtasks` field).
+
+        A missing response (None, e.g. the model call failed) is simply not compliant.
+        """
+        names = self._subtask_names(subtasks)
+        answers = self.kind.extract(response, self.params) if isinstance(response, str) else None
+        if answers is None:
+            return CheckResult(False, MappingProxyType(dict.fromkeys(names, "")))
+        return CheckResult(True, MappingProxyType(dict(zip(names, answers, strict=True))))
+
+    def _subtask_names(self, subtasks: Sequence[str]) -> tuple[str, ...]:
+        names = tuple(subtasks)
+        fixed = self.kind.fixed_subtasks(self.params)
+        if fixed is not None:
+            if names and names != fixed:
+                raise ScoringError(
+                    f"checker {self.kind.name!r}: row subtasks {list(names)} differ from the checker's "
+                    f"params.subtasks {list(fixed)}"
+                )
+            return fixed
+        if len(names) != 1:
+            raise ScoringError(
+                f"checker {self.kind.name!r} answers exactly one subtask; got subtasks {list(names)}"
+            )
+        return names

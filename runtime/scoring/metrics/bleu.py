@@ -1,0 +1,151 @@
+"""Corpus BLEU for S2TT answers, exactly as `sacrebleu.corpus_bleu(hyps, refs, tokenize="zh")`.
+
+BLEU is a function of summed n-gram statistics, so each row keeps its sufficient statistics
+(hypothesis and closest reference length, matched and total n-grams for n = 1..4) and any group's BLEU
+is sacrebleu's own score of the summed statistics. Settings are sacrebleu's defaults: exponential
+smoothing, no lowercasing, effective order off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+from sacrebleu.metrics.bleu import BLEU
+
+from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.result import MetricResult
+
+ORDER = 4
+TOKENIZE = "zh"
+SMOOTH_METHOD = "exp"
+
+
+@dataclass(frozen=True, slots=True)
+class BleuStats:
+    """Sufficient statistics of one hypothesis (or, summed, of a corpus)."""
+
+    sys_len: int
+    ref_len: int
+    matches: tuple[int, int, int, int]
+    totals: tuple[int, int, int, int]
+
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("sys_len", "INTEGER"),
+        ("ref_len", "INTEGER"),
+        *((f"matches_{n}", "INTEGER") for n in range(1, ORDER + 1)),
+        *((f"totals_{n}", "INTEGER") for n in range(1, ORDER + 1)),
+    )
+
+    def as_row(self) -> tuple[int, ...]:
+        """The values in the order of `COLUMNS`, for bulk inserts."""
+        return (self.sys_len, self.ref_len, *self.matches, *self.totals)
+
+    @classmethod
+    def from_row(cls, row: Sequence[int]) -> BleuStats:
+        """Inverse of `as_row` (e.g. for summed columns read back from SQL)."""
+        if len(row) != 2 + 2 * ORDER:
+            raise ScoringError(f"BLEU statistics need {2 + 2 * ORDER} values, got {len(row)}")
+        values = [int(v) for v in row]
+        return cls(values[0], values[1], tuple(values[2:6]), tuple(values[6:10]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BleuScore:
+    """Corpus BLEU and its parts, as sacrebleu reports them."""
+
+    score: float
+    precisions: tuple[float, ...]
+    bp: float
+    sys_len: int
+    ref_len: int
+
+    @property
+    def len_ratio(self) -> float:
+        """Hypothesis length over reference length (0 when there is no reference)."""
+        return self.sys_len / self.ref_len if self.ref_len else 0.0
+
+
+@cache
+def _metric() -> BLEU:
+    # force=True only silences sacrebleu's "looks tokenized" log warning; it changes no number.
+    return BLEU(tokenize=TOKENIZE, smooth_method=SMOOTH_METHOD, force=True)
+
+
+def bleu_row_stats(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[BleuStats]:
+    """Per-row BLEU statistics. `references[i]` holds the reference translations of row i (one or more).
+
+    Rows may have different numbers of references; each row's statistics use the references it has,
+    which is what sacrebleu does with `None`-padded reference streams.
+    """
+    if len(hypotheses) != len(references):
+        raise ScoringError(
+            f"BLEU needs references for every hypothesis; got {len(hypotheses)} hypotheses "
+            f"and {len(references)} reference lists"
+        )
+    metric = _metric()
+    # The same reference recurs once per instruction variant and many answers repeat (empty ones
+    # above all), so tokenization and reference n-grams are computed once per distinct text. The
+    # steps are sacrebleu's own, in the order its corpus_score applies them.
+    tokenized: dict[str, str] = {}
+    ref_info: dict[tuple[str, ...], dict[str, Any]] = {}
+    done: dict[tuple[str, tuple[str, ...]], BleuStats] = {}
+
+    def tokenize(text: str) -> str:
+        found = tokenized.get(text)
+        if found is None:
+            found = tokenized[text] = metric._preprocess_segment(text)
+        return found
+
+    stats: list[BleuStats] = []
+    for index, (hyp, refs) in enumerate(zip(hypotheses, references, strict=True)):
+        if isinstance(refs, str) or not refs:
+            raise ScoringError(f"BLEU row {index}: expected a non-empty list of reference strings")
+        key = tuple(refs)
+        row = done.get((hyp, key))
+        if row is None:
+            info = ref_info.get(key)
+            if info is None:
+                info = ref_info[key] = metric._extract_reference_info([tokenize(ref) for ref in key])
+            raw = metric._compute_segment_statistics(tokenize(hyp), info)
+            row = done[(hyp, key)] = BleuStats(raw[0], raw[1], tuple(raw[2:6]), tuple(raw[6:10]))  # type: ignore[arg-type]
+        stats.append(row)
+    return stats
+
+
+def sum_bleu_stats(stats: Iterable[BleuStats]) -> tuple[BleuStats, int]:
+    """Field-wise sum of row statistics and the number of rows summed."""
+    sys_len = ref_len = rows = 0
+    matches = [0] * ORDER
+    totals = [0] * ORDER
+    for row in stats:
+        sys_len += row.sys_len
+        ref_len += row.ref_len
+        for n in range(ORDER):
+            matches[n] += row.matches[n]
+            totals[n] += row.totals[n]
+        rows += 1
+    return BleuStats(sys_len, ref_len, tuple(matches), tuple(totals)), rows  # type: ignore[arg-type]
+
+
+def bleu_from_totals(total: BleuStats) -> BleuScore:
+    """sacrebleu's BLEU of summed statistics (its own `compute_bleu`, exp smoothing)."""
+    # compute_bleu may modify its list arguments, so hand it fresh lists.
+    result = BLEU.compute_bleu(
+        list(total.matches),
+        list(total.totals),
+        total.sys_len,
+        total.ref_len,
+        smooth_method=SMOOTH_METHOD,
+    )
+    return BleuScore(result.score, tuple(result.precisions), result.bp, result.sys_len, result.ref_len)
+
+
+def corpus_bleu(stats: Iterable[BleuStats]) -> MetricResult:
+    """Corpus BLEU (0..100) over row statistics."""
+    total, rows = sum_bleu_stats(stats)
+    if rows == 0:
+        raise ScoringError("BLEU needs at least one row to aggregate")
+    return MetricResult("BLEU", bleu_from_totals(total).score, rows, f"sacrebleu-{TOKENIZE}")

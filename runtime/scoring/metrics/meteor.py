@@ -1,0 +1,75 @@
+"""METEOR for AAC answers: choose a backend, compute per-row statistics, aggregate them.
+
+`open_meteor("java")` runs exact METEOR 1.5 (the jar, as the paper did); `open_meteor("nltk-approx")`
+is a labelled approximation for machines without Java; `open_meteor("auto")` takes the jar when Java
+and the jars are present. Keep one scorer open for a whole scoring run: the jar takes seconds to start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Literal, Protocol
+
+from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.java_tools import java_available
+from isac.runtime.scoring.metrics.meteor_stats import JAR_BACKEND, NLTK_BACKEND, MeteorStats, sum_meteor_stats
+from isac.runtime.scoring.metrics.result import MetricResult
+
+MeteorBackend = Literal["auto", "java", "nltk-approx"]
+
+
+class MeteorScorer(Protocol):
+    """What both METEOR backends offer."""
+
+    backend: str
+
+    def row_stats(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[MeteorStats]:
+        """Per-row statistics of each hypothesis against its references."""
+        ...
+
+    def score_from_totals(self, totals: Sequence[float]) -> float:
+        """Corpus score from the field-wise sum of `MeteorStats.summable()` over a group."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend (stops the Java process)."""
+        ...
+
+    def __enter__(self) -> MeteorScorer: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+def open_meteor(backend: MeteorBackend = "auto") -> MeteorScorer:
+    """Start a METEOR scorer. "auto" prefers the exact jar and falls back to nltk-approx without Java."""
+    if backend == "auto":
+        backend = "java" if java_available() else "nltk-approx"
+    if backend in ("java", JAR_BACKEND):
+        from isac.runtime.scoring.metrics.meteor_java import Meteor15
+
+        return Meteor15()
+    if backend == NLTK_BACKEND:
+        from isac.runtime.scoring.metrics.meteor_nltk import NltkMeteorApprox
+
+        return NltkMeteorApprox()
+    raise ScoringError(f"unknown meteor_backend {backend!r}; expected 'auto', 'java' or 'nltk-approx'")
+
+
+def meteor_row_stats(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], scorer: MeteorScorer
+) -> list[MeteorStats]:
+    """Per-row METEOR statistics (references[i]: the captions of row i)."""
+    return scorer.row_stats(hypotheses, references)
+
+
+def corpus_meteor(stats: Iterable[MeteorStats], scorer: MeteorScorer) -> MetricResult:
+    """Corpus METEOR (0..1) over row statistics, aggregated as the backend aggregates."""
+    backend, totals, rows = sum_meteor_stats(stats)
+    if backend != scorer.backend:
+        raise ScoringError(
+            f"METEOR statistics from backend {backend!r} cannot be scored by {scorer.backend!r}"
+        )
+    return MetricResult("METEOR", scorer.score_from_totals(totals), rows, backend)
