@@ -5,7 +5,7 @@
 set -euo pipefail
 venv="${1:-.venv}"
 
-system_packages=(openjdk-17-jre-headless espeak-ng sox chromium)
+system_packages=(openjdk-17-jre-headless wordnet-base wordnet-sense-index espeak-ng sox chromium)
 missing=()
 for pkg in "${system_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -30,4 +30,6 @@ fi
 "$venv/bin/python" -m pip install -q -e ".[models,dev]"
 # The METEOR 1.5 jars ship in this wheel; its own dependencies (pycocotools) are not needed.
 "$venv/bin/python" -m pip install -q --no-deps "pycocoevalcap>=1.2"
+# WordNet for the approximate nltk METEOR fallback (used only where Java is absent).
+bash scripts/setup_wordnet.sh "$venv" >/dev/null || echo "setup: WordNet not installed; nltk-approx METEOR unavailable" >&2
 echo "setup: done ($("$venv/bin/isac" --version))"
