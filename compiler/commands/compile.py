@@ -1,0 +1,100 @@
+"""`isac compile SPEC_DIR --data-root DIR --out DIR`: build the frozen, hashed manifests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from tqdm import tqdm
+
+from isac.compiler.build import Builder
+from isac.compiler.datasets import load_dataset
+from isac.compiler.datasets.base import DatasetIndex
+from isac.compiler.manifests import DatasetFingerprint, Lock, write_manifest_set
+from isac.compiler.spec import Spec, load_spec
+
+HELP = "Compile a spec and local datasets into JSONL manifests plus an isac.lock.json."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """SPEC_DIR, --data-root, --out and the audio-check switches."""
+    parser.add_argument("spec_dir", type=Path, metavar="SPEC_DIR", help="the spec directory, e.g. spec/")
+    parser.add_argument("--data-root", type=Path, required=True, help="folder holding the datasets")
+    parser.add_argument("--out", type=Path, required=True, help="output folder for the manifests")
+    audio = parser.add_mutually_exclusive_group()
+    audio.add_argument(
+        "--skip-missing-audio", action="store_true", help="drop items whose audio file is absent"
+    )
+    audio.add_argument(
+        "--no-audio-check", action="store_true", help="do not look for audio files (index-only compile)"
+    )
+
+
+def load_indexes(
+    spec: Spec, data_root: Path, *, check_audio: bool, skip_missing_audio: bool
+) -> dict[str, DatasetIndex]:
+    """Index every dataset the spec's tasks and N dimension use (each once)."""
+    used = {task.dataset for task in spec.tasks.values()}
+    if spec.n is not None:
+        used.add(spec.n.dataset)
+    indexes = {}
+    for name in sorted(used):
+        dataset = spec.datasets[name]
+        indexes[name] = load_dataset(
+            dataset.adapter,
+            data_root,
+            dataset.options,
+            name=name,
+            check_audio=check_audio,
+            skip_missing_audio=skip_missing_audio,
+        )
+    return indexes
+
+
+def compile_to(spec: Spec, indexes: Mapping[str, DatasetIndex], out: Path, *, progress: bool = False) -> Lock:
+    """Build every manifest of `spec` from `indexes` and write the set to `out`."""
+    builder = Builder(spec, indexes)
+    bar = tqdm(total=builder.item_count(), unit="item", disable=not progress, file=sys.stderr, leave=False)
+    with bar:
+        manifests = builder.manifests(progress=bar.update)
+        return write_manifest_set(
+            out,
+            manifests,
+            spec_sha256=spec.sha256,
+            seed=spec.seed,
+            datasets={
+                name: DatasetFingerprint(
+                    adapter=index.adapter, fingerprint=index.fingerprint, items=len(index.items)
+                )
+                for name, index in indexes.items()
+            },
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compile and print a table of rows per manifest."""
+    spec = load_spec(args.spec_dir)
+    indexes = load_indexes(
+        spec,
+        args.data_root,
+        check_audio=not args.no_audio_check,
+        skip_missing_audio=args.skip_missing_audio,
+    )
+    for name, index in indexes.items():
+        if index.missing_audio:
+            shown = ", ".join(index.missing_audio[:5])
+            print(
+                f"warning: {name}: skipped {len(index.missing_audio)} items without audio (e.g. {shown})",
+                file=sys.stderr,
+            )
+    lock = compile_to(spec, indexes, args.out, progress=sys.stderr.isatty())
+    width = max(len(name) for name in lock.manifests)
+    print(f"{'manifest':<{width}}  {'rows':>8}")
+    for name, entry in lock.manifests.items():
+        print(f"{name:<{width}}  {entry.rows:>8}")
+    total = sum(entry.rows for entry in lock.manifests.values())
+    print(f"{'total':<{width}}  {total:>8}")
+    print(f"wrote {len(lock.manifests)} manifests and isac.lock.json to {args.out}")
+    return 0

@@ -1,0 +1,357 @@
+"""Write, read and verify a compiled manifest set: `<name>.jsonl` files plus `isac.lock.json`.
+
+A manifest file is canonical JSON lines (see `compiler/rows.py`); the lock file records the isac version,
+the spec hash, the seed, dataset fingerprints and the row count and sha256 of every manifest file, so
+`verify_manifest_set` can detect any edited, missing or added file or row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from isac.compiler import __version__
+from isac.compiler.errors import ManifestError
+from isac.compiler.rows import ManifestRow, row_id
+
+LOCK_FILE = "isac.lock.json"
+MANIFEST_SUFFIX = ".jsonl"
+_CHUNK = 1 << 20
+
+
+class DatasetFingerprint(BaseModel):
+    """Which dataset index a manifest set was compiled from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    adapter: str
+    fingerprint: str
+    items: int
+
+
+class ManifestEntry(BaseModel):
+    """What the lock file records about one manifest file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: int
+    sha256: str
+
+
+class Lock(BaseModel):
+    """The content of `isac.lock.json`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    isac_version: str
+    spec_sha256: str
+    seed: int | None
+    datasets: dict[str, DatasetFingerprint]
+    manifests: dict[str, ManifestEntry]  # file name ("d-asr.jsonl") -> rows and sha256
+
+    def to_text(self) -> str:
+        """Pretty canonical JSON: sorted keys, 2-space indent, UTF-8, trailing newline."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+class SerializableRow(Protocol):
+    """A `ManifestRow`, or a row already serialised by the compiler (`build.CompiledRow`)."""
+
+    def to_json(self) -> str:
+        """The row's canonical JSON line, without the newline."""
+        ...
+
+
+def manifest_file_name(name: str) -> str:
+    """`d-asr` -> `d-asr.jsonl` (a name that already ends in .jsonl is kept)."""
+    return name if name.endswith(MANIFEST_SUFFIX) else name + MANIFEST_SUFFIX
+
+
+def write_manifest_set(
+    out_dir: Path,
+    manifests: Mapping[str, Iterable[SerializableRow]],
+    *,
+    spec_sha256: str,
+    seed: int | None,
+    datasets: Mapping[str, DatasetFingerprint],
+) -> Lock:
+    """Write every manifest canonically, then the lock file, and return the lock.
+
+    `manifests` maps a manifest name (`d-asr`, without or with `.jsonl`) to its rows in output order;
+    the rows may be a lazy iterable, so a large set is streamed to disk without being held in memory.
+    Manifest files of an earlier compile in `out_dir` (listed in its lock) that this set no longer
+    contains are removed; any other stray `.jsonl` file is an error, since it would fail verification.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = {manifest_file_name(name): rows for name, rows in manifests.items()}
+    if len(names) != len(manifests):
+        raise ManifestError(f"{out_dir}: two manifest names map to the same file name")
+    _clear_previous(out_dir, set(names))
+
+    entries: dict[str, ManifestEntry] = {}
+    for file_name in sorted(names):
+        entries[file_name] = _write_rows(out_dir / file_name, names[file_name])
+    lock = Lock(
+        isac_version=__version__,
+        spec_sha256=spec_sha256,
+        seed=seed,
+        datasets=dict(sorted(datasets.items())),
+        manifests=entries,
+    )
+    _atomic_write_bytes(out_dir / LOCK_FILE, lock.to_text().encode("utf-8"))
+    return lock
+
+
+def write_rows_jsonl(path: Path, rows: Iterable[SerializableRow]) -> ManifestEntry:
+    """Write one manifest file atomically; return its row count and sha256."""
+    return _write_rows(Path(path), rows)
+
+
+def _write_rows(path: Path, rows: Iterable[SerializableRow]) -> ManifestEntry:
+    digest = hashlib.sha256()
+    count = 0
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as handle:
+        buffer: list[bytes] = []
+        for row in rows:
+            line = (row.to_json() + "\n").encode("utf-8")
+            digest.update(line)
+            buffer.append(line)
+            count += 1
+            if len(buffer) >= 4096:
+                handle.write(b"".join(buffer))
+                buffer.clear()
+        handle.write(b"".join(buffer))
+    os.replace(tmp, path)
+    return ManifestEntry(rows=count, sha256=digest.hexdigest())
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _clear_previous(out_dir: Path, keep: set[str]) -> None:
+    previous: set[str] = set()
+    lock_path = out_dir / LOCK_FILE
+    if lock_path.exists():
+        try:
+            previous = set(read_lock(out_dir).manifests)
+        except ManifestError:
+            previous = set()
+    stray = sorted(
+        path.name
+        for path in out_dir.glob("*" + MANIFEST_SUFFIX)
+        if path.name not in keep and path.name not in previous
+    )
+    if stray:
+        raise ManifestError(
+            f"{out_dir}: holds manifest files that are not part of this compile: {', '.join(stray[:5])}; "
+            "compile into an empty directory or remove them"
+        )
+    for name in sorted(previous - keep):
+        (out_dir / name).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+def read_lock(directory: Path) -> Lock:
+    """Load and validate `isac.lock.json` from a compiled directory."""
+    path = Path(directory) / LOCK_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: lock file not found; is {directory} a compiled manifest set?") from None
+    try:
+        return Lock.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ManifestError(f"{path}: malformed lock file at {where}: {first['msg']}") from None
+
+
+def parse_row(line: str, *, source: str) -> ManifestRow:
+    """Parse one manifest line and check that its id is the hash of its content.
+
+    `source` names the place in messages, e.g. `out/d-asr.jsonl:12`.
+    """
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ManifestError(f"{source}: not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(raw, dict):
+        raise ManifestError(f"{source}: expected a JSON object, got {type(raw).__name__}")
+    try:
+        row = ManifestRow.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(row)"
+        raise ManifestError(f"{source}: invalid row at key {where}: {first['msg']}") from None
+    expected = row_id(raw)
+    if raw.get("id") != expected:
+        raise ManifestError(
+            f"{source}: row id {raw.get('id')!r} does not match its content hash {expected!r} "
+            "(the row was edited after compiling)"
+        )
+    return row
+
+
+def read_manifest(path: Path) -> Iterator[ManifestRow]:
+    """Yield the rows of a manifest file, failing with file and line on any bad row."""
+    path = Path(path)
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: manifest file not found") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                raise ManifestError(f"{path}:{number}: empty line in manifest")
+            yield parse_row(line, source=f"{path}:{number}")
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------- verifying
+
+ProblemKind = Literal[
+    "missing_lock", "bad_lock", "missing_file", "added_file", "edited_file", "row_count", "bad_row"
+]
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    """One way a compiled directory differs from its lock file."""
+
+    kind: ProblemKind
+    file: str  # path relative to the verified directory
+    message: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        """`file:line: message` for printing."""
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Result of `verify_manifest_set`: empty `problems` means the set is intact."""
+
+    directory: Path
+    problems: tuple[VerifyProblem, ...]
+    files_checked: int
+    rows_checked: int
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was edited, removed or added."""
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """Human-readable problem list, one line each."""
+        return [problem.describe() for problem in self.problems]
+
+
+# Rows listed individually per edited file before the report summarises the rest.
+_MAX_ROW_PROBLEMS = 20
+
+
+def verify_manifest_set(directory: Path) -> VerifyReport:
+    """Compare a compiled directory with its lock file.
+
+    Detects a missing or malformed lock, missing manifest files, files not listed in the lock (any file,
+    in any subfolder), manifest files whose bytes changed, and inside a changed file the rows that no
+    longer match their id, malformed rows and a changed row count (rows removed or added).
+    """
+    directory = Path(directory)
+    problems: list[VerifyProblem] = []
+    if not (directory / LOCK_FILE).exists():
+        problems.append(VerifyProblem("missing_lock", LOCK_FILE, "lock file not found"))
+        return VerifyReport(directory, tuple(problems), 0, 0)
+    try:
+        lock = read_lock(directory)
+    except ManifestError as error:
+        problems.append(VerifyProblem("bad_lock", LOCK_FILE, str(error)))
+        return VerifyReport(directory, tuple(problems), 0, 0)
+
+    present = sorted(
+        path.relative_to(directory).as_posix() for path in directory.rglob("*") if not path.is_dir()
+    )
+    for name in present:
+        if name != LOCK_FILE and name not in lock.manifests:
+            problems.append(VerifyProblem("added_file", name, "file not listed in the lock file"))
+
+    files_checked = rows_checked = 0
+    for name, entry in sorted(lock.manifests.items()):
+        path = directory / name
+        if not path.is_file():
+            problems.append(VerifyProblem("missing_file", name, f"manifest missing ({entry.rows} rows)"))
+            continue
+        files_checked += 1
+        if file_sha256(path) == entry.sha256:
+            rows_checked += entry.rows
+            continue
+        problems.append(VerifyProblem("edited_file", name, "sha256 differs from the lock file"))
+        count, row_problems = _scan_rows(path, name)
+        rows_checked += count
+        problems.extend(row_problems)
+        if count != entry.rows:
+            change = "removed" if count < entry.rows else "added"
+            problems.append(
+                VerifyProblem(
+                    "row_count",
+                    name,
+                    f"{count} rows, lock file says {entry.rows} ({abs(count - entry.rows)} {change})",
+                )
+            )
+    return VerifyReport(directory, tuple(problems), files_checked, rows_checked)
+
+
+def _scan_rows(path: Path, name: str) -> tuple[int, list[VerifyProblem]]:
+    """Count rows and list those that are malformed, do not match their id, or repeat an id."""
+    problems: list[VerifyProblem] = []
+    seen: set[str] = set()
+    count = hidden = 0
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            count += 1
+            message: str | None = None
+            try:
+                row = parse_row(line, source=f"{name}:{number}")
+            except ManifestError as error:
+                message = str(error).split(": ", 1)[1]
+            else:
+                if row.id in seen:
+                    message = f"row id {row.id} appears twice"
+                seen.add(row.id)
+                if message is None and line != row.to_json() + "\n":
+                    message = f"row {row.id} is not in canonical form"
+            if message is not None:
+                if len(problems) < _MAX_ROW_PROBLEMS:
+                    problems.append(VerifyProblem("bad_row", name, message, line=number))
+                else:
+                    hidden += 1
+    if hidden:
+        problems.append(VerifyProblem("bad_row", name, f"... and {hidden} more bad rows"))
+    return count, problems

@@ -1,0 +1,329 @@
+"""Load a spec directory: parse YAML, validate every file against its schema, then build typed models.
+
+Layout (see docs/spec-format.md):
+
+    SPEC_DIR/benchmark.yaml        name, version, seed, task list, datasets, base punctuation
+    SPEC_DIR/tasks/<task>.yaml     one per task: dataset, metric, formats, fragment pools
+    SPEC_DIR/dimensions/d.yaml     D variants        SPEC_DIR/dimensions/f.yaml   F variants
+    SPEC_DIR/dimensions/n.yaml     composite (N) instructions (optional)
+    SPEC_DIR/schema/*.json         the JSON Schemas the files above are validated against
+
+Errors are collected, not raised one by one: a broken spec reports every problem at once, each with its
+file and key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from isac.compiler.errors import SpecError
+from isac.compiler.spec.models import (
+    DatasetSpec,
+    DefaultFormat,
+    DVariant,
+    FVariant,
+    NDimension,
+    NFormat,
+    Punctuation,
+    Rewrites,
+    Spec,
+    TaskSpec,
+)
+from isac.compiler.spec.schema import load_schemas
+
+BENCHMARK_FILE = "benchmark.yaml"
+TASKS_DIR = "tasks"
+DIMENSION_FILES: dict[str, str] = {
+    "d": "dimensions/d.yaml",
+    "f": "dimensions/f.yaml",
+    "n": "dimensions/n.yaml",
+}
+SCHEMA_DIR = "schema"
+
+
+class SpecProblems(SpecError):
+    """Several problems found in one spec; `problems` lists them one per line."""
+
+    def __init__(self, spec_dir: Path, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{len(problems)} {noun} in spec {spec_dir}:\n{lines}")
+
+
+def spec_files(spec_dir: Path) -> list[Path]:
+    """Every file that defines the spec (YAML and schemas), sorted by relative POSIX path."""
+    files = [
+        path
+        for path in spec_dir.rglob("*")
+        if path.is_file()
+        and path.suffix in {".yaml", ".yml", ".json"}
+        and not any(part.startswith(".") for part in path.relative_to(spec_dir).parts)
+    ]
+    return sorted(files, key=lambda path: path.relative_to(spec_dir).as_posix())
+
+
+def spec_sha256(spec_dir: Path) -> str:
+    """sha256 over each spec file's relative path and bytes; independent of where the spec lives."""
+    digest = hashlib.sha256()
+    for path in spec_files(spec_dir):
+        data = path.read_bytes()
+        name = path.relative_to(spec_dir).as_posix().encode("utf-8")
+        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _read_yaml(path: Path, spec_dir: Path, problems: list[str]) -> Any:
+    rel = path.relative_to(spec_dir).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{rel}: file not found")
+        return None
+    except UnicodeDecodeError:
+        problems.append(f"{rel}: not valid UTF-8")
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{rel}:{mark.line + 1}" if mark is not None else rel
+        problems.append(f"{where}: invalid YAML: {getattr(error, 'problem', None) or error}")
+        return None
+
+
+def load_spec(spec_dir: Path) -> Spec:
+    """Load, validate and type a spec directory; raise `SpecProblems` listing every problem."""
+    spec_dir = Path(spec_dir)
+    if not spec_dir.is_dir():
+        raise SpecError(f"{spec_dir}: spec directory not found")
+    schemas = load_schemas(spec_dir / SCHEMA_DIR)
+    problems: list[str] = []
+
+    documents: dict[str, Any] = {}
+    benchmark = _read_yaml(spec_dir / BENCHMARK_FILE, spec_dir, problems)
+    if benchmark is not None:
+        problems += schemas.errors("benchmark.schema.json", benchmark, file=BENCHMARK_FILE)
+        documents[BENCHMARK_FILE] = benchmark
+    task_docs: dict[str, Any] = {}
+    for path in sorted((spec_dir / TASKS_DIR).glob("*.yaml")):
+        rel = path.relative_to(spec_dir).as_posix()
+        document = _read_yaml(path, spec_dir, problems)
+        if document is not None:
+            problems += schemas.errors("task.schema.json", document, file=rel)
+            task_docs[rel] = document
+    for key, rel in DIMENSION_FILES.items():
+        path = spec_dir / rel
+        if key == "n" and not path.exists():
+            continue  # a spec without composite instructions
+        document = _read_yaml(path, spec_dir, problems)
+        if document is not None:
+            problems += schemas.errors(f"{key}.schema.json", document, file=rel)
+            documents[rel] = document
+    if problems:
+        raise SpecProblems(spec_dir, problems)
+
+    problems += _check_task_files(documents[BENCHMARK_FILE], task_docs)
+    if problems:
+        raise SpecProblems(spec_dir, problems)
+    spec = _build(spec_dir, documents, task_docs)
+    problems += _cross_check(spec)
+    if problems:
+        raise SpecProblems(spec_dir, problems)
+    return spec
+
+
+def _check_task_files(benchmark: Mapping[str, Any], task_docs: Mapping[str, Any]) -> list[str]:
+    """Every listed task has exactly one file; a task file not listed is simply not compiled."""
+    problems = []
+    files_by_task: dict[str, list[str]] = {}
+    for rel, doc in task_docs.items():
+        files_by_task.setdefault(doc["task"], []).append(rel)
+    for index, name in enumerate(benchmark["tasks"]):
+        files = files_by_task.get(name, [])
+        if not files:
+            problems.append(
+                f"{BENCHMARK_FILE}: tasks[{index}]: {name!r} has no file {TASKS_DIR}/{name.lower()}.yaml"
+            )
+        elif len(files) > 1:
+            problems.append(f"{BENCHMARK_FILE}: tasks[{index}]: {name!r} is defined by {', '.join(files)}")
+    return problems
+
+
+def _punctuation(raw: Mapping[str, Any] | None) -> Punctuation | None:
+    if raw is None:
+        return None
+    return Punctuation(connecting=tuple(raw["connecting"]), ending=tuple(raw["ending"]))
+
+
+def _build(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str, Any]) -> Spec:
+    benchmark = documents[BENCHMARK_FILE]
+    by_name = {doc["task"]: (rel, doc) for rel, doc in task_docs.items()}
+    tasks: dict[str, TaskSpec] = {}
+    for name in benchmark["tasks"]:
+        rel, doc = by_name[name]
+        default = doc["default_format"]
+        tasks[name] = TaskSpec(
+            task=name,
+            file=rel,
+            dataset=doc["dataset"],
+            metric=doc["metric"],
+            answer=doc["answer"],
+            labels=tuple(doc.get("labels", ())),
+            default_format=DefaultFormat(
+                checker=default["checker"],
+                prefix=default.get("prefix"),
+                descriptions=tuple(default["descriptions"]),
+            ),
+            task_descriptions=tuple(doc["task_descriptions"]),
+            rewrites=Rewrites(**{level: tuple(pool) for level, pool in doc["rewrites"].items()}),
+            answer_only=tuple(doc["answer_only"]),
+            forbidden=tuple(doc.get("forbidden", ())),
+            json_keys=tuple(doc["json_keys"]),
+            composite=doc.get("composite"),
+            punctuation=_punctuation(doc.get("punctuation")),
+        )
+    d_doc = documents[DIMENSION_FILES["d"]]
+    d_variants = tuple(
+        DVariant(
+            variant=raw["variant"],
+            variation_class=raw["class"],
+            kind=raw["kind"],
+            rate=raw.get("rate", 0.0),
+            min_edits=raw.get("min_edits", 1),
+            max_edits=raw.get("max_edits", 0),
+            min_word_length=raw.get("min_word_length", 4),
+            operations=tuple(raw.get("operations", ())),
+            level=raw.get("level"),
+            punctuation=_punctuation(raw) if raw["kind"] == "punctuation" else None,
+        )
+        for raw in d_doc["variants"]
+    )
+    f_doc = documents[DIMENSION_FILES["f"]]
+    f_variants = tuple(
+        FVariant(
+            variant=raw["variant"],
+            variation_class=raw["class"],
+            kind=raw["kind"],
+            exclude_tasks=tuple(raw.get("exclude_tasks", ())),
+            templates=tuple(raw.get("templates", ())),
+            values=tuple(raw.get("values", ())),
+            pairs=tuple((pair["left"], pair["right"]) for pair in raw.get("pairs", ())),
+        )
+        for raw in f_doc["variants"]
+    )
+    n_doc = documents.get(DIMENSION_FILES["n"])
+    n_dimension = None
+    if n_doc is not None:
+        eligibility = n_doc["eligibility"]
+        n_dimension = NDimension(
+            dataset=n_doc["dataset"],
+            tasks=tuple(n_doc["tasks"]),
+            sizes={int(size): cls for size, cls in sorted(n_doc["classes"].items())},
+            require_references=tuple(eligibility.get("require_references", ())),
+            more_than_words=dict(eligibility.get("more_than_words", {})),
+            joiners=tuple(n_doc["joiners"]),
+            formats=tuple(
+                NFormat(
+                    variant=raw["variant"],
+                    kind=raw["kind"],
+                    templates=tuple(raw["templates"]),
+                    separators=tuple(raw.get("separators", ())),
+                )
+                for raw in n_doc["formats"]
+            ),
+        )
+    return Spec(
+        root=str(spec_dir),
+        sha256=spec_sha256(spec_dir),
+        name=benchmark["name"],
+        version=benchmark["version"],
+        seed=benchmark["seed"],
+        datasets={
+            name: DatasetSpec(name=name, adapter=raw["adapter"], options=dict(raw.get("options", {})))
+            for name, raw in benchmark["datasets"].items()
+        },
+        punctuation=_punctuation(benchmark["punctuation"]),  # type: ignore[arg-type]
+        tasks=tasks,
+        d_variants=d_variants,
+        f_variants=f_variants,
+        n=n_dimension,
+    )
+
+
+def _cross_check(spec: Spec) -> list[str]:
+    """References between files: tasks have files, datasets exist, variant names are unique, ..."""
+    problems: list[str] = []
+    task_files: dict[str, str] = {}
+    for name, task in spec.tasks.items():
+        task_files[name] = task.file
+        expected = f"{TASKS_DIR}/{name.lower()}.yaml"
+        if task.file != expected:
+            problems.append(f"{task.file}: task: {name} belongs in {expected}")
+        if task.dataset not in spec.datasets:
+            problems.append(
+                f"{task.file}: dataset: {task.dataset!r} is not declared in {BENCHMARK_FILE} datasets"
+            )
+    from isac.compiler.datasets import ADAPTERS  # imported here: the adapters are not needed to load a spec
+
+    for name, dataset in spec.datasets.items():
+        if dataset.adapter not in ADAPTERS:
+            problems.append(
+                f"{BENCHMARK_FILE}: datasets.{name}.adapter: unknown adapter {dataset.adapter!r}; "
+                f"expected one of {', '.join(sorted(ADAPTERS))}"
+            )
+    problems += _unique_variants("dimensions/d.yaml", [v.variant for v in spec.d_variants])
+    problems += _unique_variants("dimensions/f.yaml", [v.variant for v in spec.f_variants])
+    for index, variant in enumerate(spec.f_variants):
+        for excluded in variant.exclude_tasks:
+            if excluded not in spec.tasks:
+                problems.append(
+                    f"dimensions/f.yaml: variants[{index}].exclude_tasks: unknown task {excluded!r}"
+                )
+    if spec.n is not None:
+        problems += _check_n(spec)
+    return problems
+
+
+def _unique_variants(file: str, names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for index, name in enumerate(names):
+        if name in seen:
+            problems.append(f"{file}: variants[{index}].variant: {name!r} appears twice")
+        seen.add(name)
+    return problems
+
+
+def _check_n(spec: Spec) -> list[str]:
+    assert spec.n is not None
+    file = DIMENSION_FILES["n"]
+    problems = []
+    if spec.n.dataset not in spec.datasets:
+        problems.append(f"{file}: dataset: {spec.n.dataset!r} is not declared in {BENCHMARK_FILE} datasets")
+    for index, name in enumerate(spec.n.tasks):
+        task = spec.tasks.get(name)
+        if task is None:
+            problems.append(f"{file}: tasks[{index}]: unknown task {name!r}")
+        elif task.composite is None:
+            problems.append(f"{task.file}: composite: required because {file} composes task {name}")
+    for size in spec.n.sizes:
+        if size > len(spec.n.tasks):
+            problems.append(f"{file}: classes.{size}: larger than the {len(spec.n.tasks)} tasks composed")
+    problems += _unique_variants(file, [fmt.variant for fmt in spec.n.formats])
+    # a composite JSON answer needs one distinct key per subtask, whatever keys are drawn
+    owners: dict[str, str] = {}
+    for name in spec.n.tasks:
+        task = spec.tasks.get(name)
+        for key in task.json_keys if task else ():
+            if key in owners and owners[key] != name:
+                problems.append(
+                    f"{task.file}: json_keys: {key!r} is also a key of {owners[key]}, both composed in {file}"
+                )
+            owners.setdefault(key, name)
+    return problems
