@@ -4,6 +4,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from isac.compiler.datasets import load_dataset
 from isac.compiler.datasets.iemocap import speaker_sex
 from isac.compiler.errors import DatasetError

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from isac.compiler.datasets import load_dataset
 from isac.compiler.errors import DatasetError
 

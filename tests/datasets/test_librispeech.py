@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from isac.compiler.datasets import load_dataset
 from isac.compiler.errors import DatasetError
 

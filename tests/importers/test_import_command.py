@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from isac.compiler.manifests import LOCK_FILE, read_manifest, verify_manifest_set
 from isac.runtime.cli import main
 

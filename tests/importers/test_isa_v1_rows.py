@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from isac.compiler.importers.isa_v1 import (
     ImportOptions,
     OfficialFileError,

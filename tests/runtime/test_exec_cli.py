@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from .exec_helpers import REPO, isac_command, read_log, row, run_isac, write_manifest, write_tone
 from .fake_openai import FakeOpenAIServer, ServerState
 

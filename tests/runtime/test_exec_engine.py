@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .exec_helpers import read_log, row, write_audio_for, write_manifest
 
 from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import Generation, GenerationRequest
 from isac.runtime.execution.run_dir import open_run, read_run_info
 from isac.runtime.execution.runner import ExecConfig, execute
 from isac.runtime.execution.selection import RowFilter
+
+from .exec_helpers import read_log, row, write_audio_for, write_manifest
 
 
 class ScriptedAdapter:

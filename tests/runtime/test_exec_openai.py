@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 import soundfile
-from .exec_helpers import read_log, row, write_manifest, write_tone
-from .fake_openai import FakeOpenAIServer, ServerState
 
 from isac.runtime.adapters.base import AdapterOptions, GenerationRequest
 from isac.runtime.adapters.openai_compat import OpenAICompatAdapter, RetryPolicy
 from isac.runtime.adapters.registry import build_adapter
 from isac.runtime.execution.runner import ExecConfig, execute
+
+from .exec_helpers import read_log, row, write_manifest, write_tone
+from .fake_openai import FakeOpenAIServer, ServerState
 
 SECRET = "sk-test-SECRET-never-on-disk-1234567890"
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .exec_helpers import every_checker_kind_rows, read_log, row, run_isac, write_manifest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,8 @@ from isac.compiler.rows import ManifestRow
 from isac.runtime.adapters.base import AdapterOptions, GenerationRequest
 from isac.runtime.adapters.oracle import oracle_response
 from isac.runtime.adapters.registry import build_adapter, register_adapter, schemes, split_model_string
+
+from .exec_helpers import every_checker_kind_rows, read_log, row, run_isac, write_manifest
 
 try:
     from isac.runtime.scoring.checkers import check

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from .exec_helpers import EMOTIONS, read_log, row, run_isac, write_manifest
 
 from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import AdapterOptions, GenerationRequest
 from isac.runtime.adapters.replay import NO_RESPONSE, create_adapter, official_variation
+
+from .exec_helpers import EMOTIONS, read_log, row, run_isac, write_manifest
 
 
 def replay(path: Path, rows: list) -> list:

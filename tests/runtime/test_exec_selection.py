@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from .exec_helpers import every_checker_kind_rows, row, write_manifest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,8 @@ from isac.runtime.execution.selection import (
     select_rows,
     shard_of,
 )
+
+from .exec_helpers import every_checker_kind_rows, row, write_manifest
 
 
 def test_directory_means_all_its_jsonl_manifests(tmp_path: Path) -> None:
