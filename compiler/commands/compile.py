@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,6 +13,7 @@ from tqdm import tqdm
 from isac.compiler.build import Builder
 from isac.compiler.datasets import load_dataset
 from isac.compiler.datasets.base import DatasetIndex
+from isac.compiler.errors import DatasetError
 from isac.compiler.manifests import DatasetFingerprint, Lock, write_manifest_set
 from isac.compiler.spec import Spec, load_spec
 
@@ -21,7 +23,11 @@ HELP = "Compile a spec and local datasets into JSONL manifests plus an isac.lock
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """SPEC_DIR, --data-root, --out and the audio-check switches."""
     parser.add_argument("spec_dir", type=Path, metavar="SPEC_DIR", help="the spec directory, e.g. spec/")
-    parser.add_argument("--data-root", type=Path, required=True, help="folder holding the datasets")
+    parser.add_argument(
+        "--data-root",
+        type=Path,
+        help="folder holding the datasets (default: $ISAC_DATA_ROOT, else the bundled mini corpus data/mini)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output folder for the manifests")
     audio = parser.add_mutually_exclusive_group()
     audio.add_argument(
@@ -30,6 +36,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     audio.add_argument(
         "--no-audio-check", action="store_true", help="do not look for audio files (index-only compile)"
     )
+
+
+def resolve_data_root(given: Path | None, spec_dir: Path) -> Path:
+    """--data-root, else $ISAC_DATA_ROOT, else the mini corpus bundled beside the spec (data/mini)."""
+    if given is not None:
+        return given
+    if os.environ.get("ISAC_DATA_ROOT"):
+        return Path(os.environ["ISAC_DATA_ROOT"])
+    bundled = spec_dir.resolve().parent / "data" / "mini"
+    if not bundled.is_dir():
+        raise DatasetError(
+            f"no --data-root given and no bundled mini corpus at {bundled}; pass --data-root DIR"
+        )
+    print(
+        f"using the bundled mini corpus (a smoke-test corpus, not the benchmark): {bundled}", file=sys.stderr
+    )
+    return bundled
 
 
 def load_indexes(
@@ -78,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec_dir)
     indexes = load_indexes(
         spec,
-        args.data_root,
+        resolve_data_root(args.data_root, args.spec_dir),
         check_audio=not args.no_audio_check,
         skip_missing_audio=args.skip_missing_audio,
     )
