@@ -33,7 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--model", required=True, help="model string, e.g. oracle, hf:PATH, openai:NAME")
     parser.add_argument("--out", required=True, type=Path, help="run directory (created or resumed)")
-    parser.add_argument("--data-root", type=Path, default=None, help="root of the audio paths (default: .)")
+    parser.add_argument(
+        "--data-root",
+        type=Path,
+        default=None,
+        help="root of the audio paths (default: $ISAC_DATA_ROOT, else .)",
+    )
 
     run = parser.add_argument_group("execution")
     run.add_argument("--batch-size", type=int, default=1, help="rows per adapter call (default 1)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -55,6 +56,14 @@ def plan_work(
     return work
 
 
+def resolve_exec_data_root(given: Path | None) -> Path:
+    """--data-root, else $ISAC_DATA_ROOT (as for `isac compile`), else the working directory."""
+    if given is not None:
+        return Path(given)
+    from_env = os.environ.get("ISAC_DATA_ROOT")
+    return Path(from_env) if from_env else Path.cwd()
+
+
 def execute(
     config: ExecConfig,
     *,
@@ -69,7 +78,7 @@ def execute(
         raise RunError(f"--concurrency {config.concurrency}: expected at least 1")
     files, rows = load_manifests(expand_manifest_paths(config.manifests))
     selected = select_rows(rows, config.row_filter)
-    data_root = Path(config.data_root) if config.data_root is not None else Path.cwd()
+    data_root = resolve_exec_data_root(config.data_root)
 
     owns_adapter = adapter is None
     model = adapter if adapter is not None else build_adapter(config.model, config.options)

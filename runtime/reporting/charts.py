@@ -1,0 +1,109 @@
+"""The report's figures as PNG bytes: radar charts of axis IFR / RPS and a bar chart of area ratios.
+
+Figures are drawn on matplotlib's Agg canvas directly (no pyplot, so no global figure state and no
+display backend), at a fixed size and dpi, with the PNG's Software/date metadata left out, so the same
+scores give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from isac.runtime.reporting.records import AXES
+
+DPI = 100
+RADAR_SIZE = (7.0, 6.0)
+BAR_SIZE = (7.0, 4.2)
+_LEGEND_LABEL_CHARS = 40
+# Qualitative palette (matplotlib's tab10), cycled when there are more models than colours.
+_COLOURS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One model's values over the radar axes (or its two area ratios)."""
+
+    label: str
+    values: tuple[float, ...]
+
+
+def colour(index: int) -> str:
+    """The colour of the index-th model, stable across all figures of a report."""
+    return _COLOURS[index % len(_COLOURS)]
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _LEGEND_LABEL_CHARS else label[: _LEGEND_LABEL_CHARS - 1] + "…"
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure)
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def radar_png(title: str, series: Sequence[Series], maximum: float, ticks: Sequence[float]) -> bytes:
+    """A radar chart over AXES with one closed polygon per series, radii from 0 to `maximum`."""
+    figure = Figure(figsize=RADAR_SIZE, dpi=DPI)
+    axes = figure.add_subplot(projection="polar")
+    angles = [2 * math.pi * index / len(AXES) for index in range(len(AXES))]
+    axes.set_theta_offset(math.pi / 2)  # first axis (D1) at the top, then clockwise
+    axes.set_theta_direction(-1)
+    axes.set_xticks(angles)
+    axes.set_xticklabels(AXES)
+    axes.set_ylim(0, maximum)
+    axes.set_yticks(list(ticks))
+    axes.set_yticklabels([f"{tick:g}" for tick in ticks], fontsize=7, color="#555555")
+    for index, one in enumerate(series):
+        values = [min(max(value, 0.0), maximum) for value in one.values]
+        closed_angles = [*angles, angles[0]]
+        closed_values = [*values, values[0]]
+        axes.plot(closed_angles, closed_values, color=colour(index), linewidth=1.6, label=_short(one.label))
+        axes.fill(closed_angles, closed_values, color=colour(index), alpha=0.12)
+    axes.set_title(title, pad=18)
+    if series:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.04, 1.02), fontsize=8, frameon=False)
+    figure.subplots_adjust(left=0.06, right=0.68, top=0.86, bottom=0.08)
+    return _png(figure)
+
+
+def area_bars_png(series: Sequence[Series]) -> bytes:
+    """Grouped bars of IFR area and RPS area (each series' two values, in %) per model."""
+    figure = Figure(figsize=BAR_SIZE, dpi=DPI)
+    axes = figure.add_subplot()
+    width = 0.38
+    positions = list(range(len(series)))
+    ifr = [one.values[0] for one in series]
+    rps = [one.values[1] for one in series]
+    bars_ifr = axes.bar([p - width / 2 for p in positions], ifr, width, label="IFR area", color="#1f77b4")
+    bars_rps = axes.bar([p + width / 2 for p in positions], rps, width, label="RPS area", color="#ff7f0e")
+    for bars in (bars_ifr, bars_rps):
+        axes.bar_label(bars, fmt="%.1f", fontsize=7, padding=2)
+    axes.set_xticks(positions)
+    axes.set_xticklabels([_short(one.label) for one in series], rotation=15, ha="right", fontsize=8)
+    axes.set_ylim(0, 110)
+    axes.set_ylabel("area ratio (%)")
+    axes.set_title("Area ratios per model", pad=22)
+    # Above the plotting area, so it never hides a 100 % bar.
+    axes.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.subplots_adjust(left=0.1, right=0.98, top=0.84, bottom=0.25)
+    return _png(figure)

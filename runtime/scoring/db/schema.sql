@@ -1,0 +1,146 @@
+-- isac scoring database: tables, static lookup tables and SQL macros.
+-- Executed on every open; every statement is idempotent (IF NOT EXISTS / OR REPLACE).
+
+CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR, value VARCHAR);
+
+-- One scored run directory. `model` is the label the views group by (the fingerprint's model_id
+-- unless `isac score --name` overrides it); several runs of one model pool their rows.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR NOT NULL,
+    model VARCHAR NOT NULL,
+    fingerprint JSON,
+    profile VARCHAR NOT NULL,
+    run_dir VARCHAR,
+    created_at VARCHAR,
+    scored_at TIMESTAMP,
+    rows_total BIGINT,      -- rows in the run's manifests
+    rows_scored BIGINT,     -- rows with a result record (scored, errors included)
+    rows_missing BIGINT,    -- rows without any result record (not scored)
+    rows_error BIGINT,      -- rows whose last record is an error (scored as non-compliant)
+    records_unknown BIGINT  -- result records naming a row or manifest the run does not list (ignored)
+);
+
+-- Manifest rows, shared by every run that executed them (the id is a content hash).
+CREATE TABLE IF NOT EXISTS rows (
+    id VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,
+    variation_class VARCHAR NOT NULL,
+    variant VARCHAR NOT NULL,
+    task VARCHAR NOT NULL,
+    subtasks VARCHAR[] NOT NULL,
+    dataset VARCHAR,
+    item_id VARCHAR,
+    audio VARCHAR,
+    instruction VARCHAR,
+    "references" JSON,
+    checker JSON
+);
+
+-- Which manifest rows each run covers (scored or not).
+CREATE TABLE IF NOT EXISTS run_rows (
+    run_id VARCHAR NOT NULL,
+    row_id VARCHAR NOT NULL,
+    manifest VARCHAR NOT NULL
+);
+
+-- The last result record of every executed row.
+CREATE TABLE IF NOT EXISTS responses (
+    run_id VARCHAR NOT NULL,
+    row_id VARCHAR NOT NULL,
+    response VARCHAR,
+    error VARCHAR,
+    latency_s DOUBLE,
+    prompt_tokens BIGINT,
+    completion_tokens BIGINT,
+    attempt BIGINT
+);
+
+-- One line per (run, row, subtask): the profile's verdict and the metric's sufficient statistics of
+-- the compliance-aware answer. Columns of other tasks' metrics are NULL.
+CREATE TABLE IF NOT EXISTS row_scores (
+    run_id VARCHAR NOT NULL,
+    row_id VARCHAR NOT NULL,
+    subtask VARCHAR NOT NULL,
+    compliant BOOLEAN NOT NULL,
+    answer VARCHAR NOT NULL,
+    wer_errors BIGINT,
+    wer_ref_words BIGINT,
+    bleu_sys_len BIGINT,
+    bleu_ref_len BIGINT,
+    bleu_match_1 BIGINT,
+    bleu_match_2 BIGINT,
+    bleu_match_3 BIGINT,
+    bleu_match_4 BIGINT,
+    bleu_total_1 BIGINT,
+    bleu_total_2 BIGINT,
+    bleu_total_3 BIGINT,
+    bleu_total_4 BIGINT,
+    acc_correct INTEGER,
+    meteor_backend VARCHAR,
+    meteor_stats VARCHAR
+);
+
+-- METEOR per (model, dimension, class, variant, task): the jar aggregates segment statistics (it is
+-- not a mean), so it is computed in Python after each `isac score` and stored here. `backend` says
+-- which METEOR made it: meteor-1.5-jar (exact) or nltk-approx (labelled fallback without Java).
+CREATE TABLE IF NOT EXISTS meteor_scores (
+    model VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,
+    variation_class VARCHAR NOT NULL,
+    variant VARCHAR NOT NULL,
+    task VARCHAR NOT NULL,
+    n BIGINT NOT NULL,
+    meteor DOUBLE,
+    backend VARCHAR
+);
+
+-- Which metric each (sub)task is scored with.
+CREATE OR REPLACE TABLE task_metrics AS
+SELECT * FROM (VALUES
+    ('ASR', 'WER', false),
+    ('S2TT', 'BLEU', true),
+    ('SER', 'ACC', true),
+    ('GR', 'ACC', true),
+    ('AAC', 'METEOR', true)
+) AS t(task, metric, higher_is_better);
+
+-- The radar axes in the order the area formula walks them.
+CREATE OR REPLACE TABLE axes AS
+SELECT * FROM (VALUES
+    ('D1', 'D', 0, 'default'),
+    ('D2', 'D', 1, 'case'),
+    ('D3', 'D', 2, 'robustness'),
+    ('D4', 'D', 3, 'semantic complexity'),
+    ('D5', 'D', 4, 'punctuation'),
+    ('F1', 'F', 5, 'answer only'),
+    ('F2', 'F', 6, 'case'),
+    ('F3', 'F', 7, 'decoration'),
+    ('F4', 'F', 8, 'JSON'),
+    ('N1', 'N', 9, 'two subtasks'),
+    ('N2', 'N', 10, 'three subtasks')
+) AS t(variation_class, dimension, axis_index, name);
+
+-- sacrebleu's BLEU precision for n-gram order n with exponential smoothing: `zeros` counts the orders
+-- up to n that had no match (each one halves the smoothed precision again).
+CREATE OR REPLACE MACRO bleu_precision(matches, total, zeros) AS (
+    CASE WHEN matches > 0 THEN 100.0 * matches / total
+         ELSE 100.0 / (pow(2.0, zeros) * total) END
+);
+
+-- sacrebleu corpus BLEU (smooth_method='exp', effective order off) from summed statistics.
+CREATE OR REPLACE MACRO bleu_score(sys_len, ref_len, m1, m2, m3, m4, t1, t2, t3, t4) AS (
+    CASE
+        WHEN sys_len IS NULL THEN NULL
+        WHEN m1 + m2 + m3 + m4 = 0 THEN 0.0
+        -- an order with no n-grams at all ends the precision list; log(0) floors the score to 0
+        WHEN t1 = 0 OR t2 = 0 OR t3 = 0 OR t4 = 0 THEN 0.0
+        ELSE
+            (CASE WHEN sys_len < ref_len THEN exp(1.0 - CAST(ref_len AS DOUBLE) / sys_len) ELSE 1.0 END)
+            * exp((
+                ln(bleu_precision(m1, t1, (m1 = 0)::INT))
+                + ln(bleu_precision(m2, t2, (m1 = 0)::INT + (m2 = 0)::INT))
+                + ln(bleu_precision(m3, t3, (m1 = 0)::INT + (m2 = 0)::INT + (m3 = 0)::INT))
+                + ln(bleu_precision(m4, t4, (m1 = 0)::INT + (m2 = 0)::INT + (m3 = 0)::INT + (m4 = 0)::INT))
+            ) / 4.0)
+    END
+);

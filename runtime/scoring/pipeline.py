@@ -1,0 +1,331 @@
+"""Score run directories into a DuckDB database: checkers -> metric statistics -> tables.
+
+For each run: read and verify `run.json`, its manifests and `results.jsonl`; replace any earlier copy
+of the run in the database; then, manifest by manifest in chunks, judge every executed row with the
+profile's checker (Python, per row), compute the metric statistics of the compliance-aware answers per
+subtask (in batches, through the metrics module) and insert them as column batches. Rows without a
+result are counted and left out; error records are scored as non-compliant. Finally the METEOR groups
+of the affected models are re-aggregated. One run is one transaction, so an interrupted `isac score`
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from isac.compiler.errors import ManifestError, ScoringError
+from isac.compiler.rows import ManifestRow
+from isac.runtime.scoring.db.meteor_table import refresh_meteor_scores
+from isac.runtime.scoring.db.schema import open_database
+from isac.runtime.scoring.db.store import (
+    RunRecord,
+    delete_run,
+    insert_batch,
+    insert_manifest_rows,
+    insert_run,
+    overlapping_rows,
+    text_column,
+)
+from isac.runtime.scoring.profiles import RowChecker, get_profile
+from isac.runtime.scoring.run_inputs import ManifestInput, RunInputs, read_run_inputs
+from isac.runtime.scoring.stat_columns import SubtaskBatch, metric_columns
+
+CHUNK_ROWS = 50_000  # manifest rows judged and inserted together; bounds memory on the largest manifests
+
+
+@dataclass(frozen=True)
+class StageFigure:
+    """Time spent in one stage (summed over runs and chunks) and the process's peak RSS after it."""
+
+    name: str
+    seconds: float
+    peak_rss_mib: float
+
+
+@dataclass
+class StageClock:
+    """Accumulates wall time per named stage."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the enclosed block under `name`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.peaks[name] = peak_rss_mib()
+
+    def figures(self) -> tuple[StageFigure, ...]:
+        """Stages in the order they first ran."""
+        return tuple(StageFigure(name, self.seconds[name], self.peaks[name]) for name in self.seconds)
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What scoring one run did."""
+
+    run_id: str
+    model: str
+    profile: str
+    run_dir: Path
+    rows_total: int
+    rows_scored: int
+    rows_missing: int
+    rows_error: int
+    records_unknown: int
+    overlapping_rows: int
+    meteor_groups: int
+    warnings: tuple[str, ...]
+
+
+class LazyMeteor:
+    """Starts a METEOR scorer on first use (only runs with AAC rows pay for it).
+
+    The exact METEOR 1.5 jar when Java is present; otherwise nltk's METEOR, labelled `nltk-approx` in
+    the database and announced with a warning, since its values differ from the paper's.
+    """
+
+    def __init__(self, enabled: bool, scorer: object | None = None) -> None:
+        self.enabled = enabled
+        self.warnings: list[str] = []
+        self._scorer = scorer
+        self._owned = scorer is None  # a scorer handed in belongs to the caller, who closes it
+        self._failed = False
+
+    def get(self):  # type: ignore[no-untyped-def]  # MeteorScorer | None, imported lazily
+        """The running scorer, or None when METEOR is off or cannot run here (with a warning)."""
+        if not self.enabled or self._failed:
+            return None
+        if self._scorer is None:
+            try:
+                from isac.runtime.scoring.metrics.meteor import open_meteor
+                from isac.runtime.scoring.metrics.meteor_stats import NLTK_BACKEND
+
+                self._scorer = open_meteor("auto")
+                if self._scorer.backend == NLTK_BACKEND:
+                    self.warnings.append(
+                        "Java not found: AAC METEOR computed with nltk's METEOR (backend 'nltk-approx' "
+                        "in meteor_scores), an approximation of METEOR 1.5; install Java for exact values"
+                    )
+            except (ScoringError, ImportError, LookupError) as error:
+                self._failed = True
+                self.warnings.append(f"METEOR left empty (NULL): {error}")
+                return None
+        return self._scorer
+
+    def close(self) -> None:
+        """Stop the jar if it was started."""
+        scorer = self._scorer
+        self._scorer = None
+        if scorer is not None and self._owned:
+            scorer.close()  # type: ignore[attr-defined]
+
+
+@dataclass
+class _Counts:
+    total: int = 0
+    scored: int = 0
+    missing: int = 0
+    errors: int = 0
+
+
+def score_runs(
+    db_path: Path,
+    run_dirs: Sequence[Path],
+    *,
+    profile: str = "default",
+    name: str | None = None,
+    search_dirs: Sequence[Path] = (),
+    meteor: bool = True,
+    meteor_scorer: object | None = None,
+    clock: StageClock | None = None,
+) -> list[ScoreReport]:
+    """Score each run directory into the database at `db_path` (created if missing).
+
+    `name` overrides the model label of a single run (the views group by it). `meteor=False` leaves
+    METEOR NULL instead of starting Java; `meteor_scorer` reuses a running `Meteor15` (the caller
+    closes it) instead of starting one. Stage timings accumulate in `clock` when given.
+    """
+    if name is not None and len(run_dirs) != 1:
+        raise ScoringError("--name labels one run; pass a single RUN_DIR with it")
+    checker = get_profile(profile).load()
+    clock = clock or StageClock()
+    meteor_session = LazyMeteor(meteor, meteor_scorer)
+    connection = open_database(db_path)
+    try:
+        return [
+            score_run(connection, Path(run_dir), checker, profile, name, search_dirs, meteor_session, clock)
+            for run_dir in run_dirs
+        ]
+    finally:
+        meteor_session.close()
+        connection.close()
+
+
+def score_run(
+    connection: duckdb.DuckDBPyConnection,
+    run_dir: Path,
+    checker: RowChecker,
+    profile: str,
+    name: str | None,
+    search_dirs: Sequence[Path],
+    meteor: LazyMeteor,
+    clock: StageClock,
+) -> ScoreReport:
+    """Score one run directory in one transaction (see the module docstring)."""
+    with clock.stage("read"):
+        inputs = read_run_inputs(run_dir, search_dirs)
+    model = name or inputs.model_id
+    counts = _Counts()
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        previous_models = delete_run(connection, inputs.run_id)
+        for manifest in inputs.manifests:
+            with clock.stage("load"):
+                insert_manifest_rows(connection, manifest.path)
+            for chunk in _manifest_chunks(manifest):
+                with clock.stage("load"):
+                    insert_batch(
+                        connection,
+                        "run_rows",
+                        {"run_id": inputs.run_id, "manifest": manifest.name},
+                        {"row_id": text_column([row.id for row in chunk])},
+                    )
+                _score_chunk(connection, chunk, inputs, checker, meteor, clock, counts)
+        record = RunRecord(
+            run_id=inputs.run_id,
+            model=model,
+            fingerprint=inputs.fingerprint,
+            profile=profile,
+            run_dir=inputs.run_dir.resolve(),
+            created_at=inputs.created_at,
+            rows_total=counts.total,
+            rows_scored=counts.scored,
+            rows_missing=counts.missing,
+            rows_error=counts.errors,
+            records_unknown=inputs.records_unknown,
+        )
+        insert_run(connection, record)
+        with clock.stage("meteor aggregate"):
+            groups = refresh_meteor_scores(connection, {model, *previous_models}, meteor.get)
+        overlap = overlapping_rows(connection, model)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    warnings = list(meteor.warnings)
+    if overlap:
+        warnings.append(
+            f"{overlap} rows of model {model!r} are scored by more than one run; the views count them "
+            "once per run (remove the duplicate run or label one with --name)"
+        )
+    return ScoreReport(
+        run_id=inputs.run_id,
+        model=model,
+        profile=profile,
+        run_dir=inputs.run_dir,
+        rows_total=counts.total,
+        rows_scored=counts.scored,
+        rows_missing=counts.missing,
+        rows_error=counts.errors,
+        records_unknown=inputs.records_unknown,
+        overlapping_rows=overlap,
+        meteor_groups=groups,
+        warnings=tuple(warnings),
+    )
+
+
+def _manifest_chunks(manifest: ManifestInput) -> Iterator[list[ManifestRow]]:
+    chunk: list[ManifestRow] = []
+    with manifest.path.open("r", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                chunk.append(ManifestRow.model_validate_json(line))
+            except ValueError as error:
+                raise ManifestError(f"{manifest.path}:{number}: not a manifest row ({error})") from None
+            if len(chunk) >= CHUNK_ROWS:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _score_chunk(
+    connection: duckdb.DuckDBPyConnection,
+    rows: list[ManifestRow],
+    inputs: RunInputs,
+    checker: RowChecker,
+    meteor: LazyMeteor,
+    clock: StageClock,
+    counts: _Counts,
+) -> None:
+    batches: dict[str, SubtaskBatch] = {}
+    executed: list[str] = []
+    with clock.stage("check"):
+        for row in rows:
+            counts.total += 1
+            record = inputs.results.get(row.id)
+            if record is None:
+                counts.missing += 1
+                continue
+            counts.scored += 1
+            executed.append(row.id)
+            response = record.response if record.error is None else None
+            if response is None:
+                counts.errors += 1
+            try:
+                verdict = checker(row, response)
+            except ScoringError as error:
+                raise ScoringError(
+                    f"row {row.id} ({row.dimension} {row.task} {row.variant}): {error}"
+                ) from None
+            for subtask in row.subtasks:
+                answer = verdict.answers.get(subtask, "") if verdict.compliant else ""
+                batch = batches.get(subtask)
+                if batch is None:
+                    batch = batches[subtask] = SubtaskBatch(subtask)
+                batch.add(row.id, verdict.compliant, answer, row.references.get(subtask, ()))
+    for subtask, batch in batches.items():
+        scorer = meteor.get() if subtask == "AAC" else None
+        with clock.stage(f"metrics {subtask}"):
+            columns = metric_columns(batch, scorer)
+        with clock.stage("insert"):
+            columns |= {
+                "row_id": text_column(batch.row_ids),
+                "compliant": np.array(batch.compliant, dtype=bool),
+                "answer": text_column(batch.answers),
+            }
+            insert_batch(connection, "row_scores", {"run_id": inputs.run_id, "subtask": subtask}, columns)
+    with clock.stage("insert"):
+        records = [inputs.results[row_id] for row_id in executed]
+        insert_batch(
+            connection,
+            "responses",
+            {"run_id": inputs.run_id},
+            {
+                "row_id": text_column(executed),
+                "response": text_column([r.response for r in records]),
+                "error": text_column([r.error for r in records]),
+                "latency_s": np.array([r.latency_s for r in records], dtype=float),
+                "prompt_tokens": np.array([r.prompt_tokens for r in records], dtype=object),
+                "completion_tokens": np.array([r.completion_tokens for r in records], dtype=object),
+                "attempt": np.array([r.attempt for r in records], dtype=np.int64),
+            },
+        )
