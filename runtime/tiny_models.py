@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # A few hundred words of plain English is enough for a byte-level BPE to learn useful merges; the
 # tokenizer only needs to round-trip instructions, not to be good.
@@ -114,7 +115,6 @@ def build_tiny_qwen2_audio(out_dir: Path, seed: int = 0) -> Path:
     The audio encoder reads 1 s of 16 kHz audio (longer clips are truncated, shorter ones padded),
     so a forward pass takes milliseconds on a CPU. Returns `out_dir`.
     """
-    import torch
     from transformers import (
         GenerationConfig,
         Qwen2AudioConfig,
@@ -164,19 +164,18 @@ def build_tiny_qwen2_audio(out_dir: Path, seed: int = 0) -> Path:
         },
         audio_token_index=ids["<|AUDIO|>"],
     )
-    torch.manual_seed(seed)
-    model = Qwen2AudioForConditionalGeneration(config).eval()
-    model.generation_config = GenerationConfig(
+    # A random model may otherwise emit an audio placeholder, which `generate` then rejects.
+    suppressed = [ids[token] for token in QWEN2_AUDIO_PLACEHOLDERS]
+    generation = GenerationConfig(
         bos_token_id=ids["<|endoftext|>"],
         eos_token_id=ids["<|im_end|>"],
         pad_token_id=ids["<|endoftext|>"],
         do_sample=False,
-        # A random model may otherwise emit an audio placeholder, which `generate` then rejects.
-        suppress_tokens=[ids[token] for token in QWEN2_AUDIO_PLACEHOLDERS],
+        suppress_tokens=suppressed,
     )
-    model.save_pretrained(out_dir)
-    processor.save_pretrained(out_dir)
-    return out_dir
+    return _save_random_model(
+        Qwen2AudioForConditionalGeneration, config, generation, processor, out_dir, seed
+    )
 
 
 # Qwen2.5-Omni: the same ChatML turns, audio markers inline without an "Audio N:" label.
@@ -237,7 +236,6 @@ def build_tiny_qwen2_5_omni(out_dir: Path, seed: int = 0) -> Path:
 
     Needs torchvision: the Omni processor bundles image and video processors. Returns `out_dir`.
     """
-    import torch
     from transformers import (
         GenerationConfig,
         Qwen2_5OmniConfig,
@@ -307,17 +305,15 @@ def build_tiny_qwen2_5_omni(out_dir: Path, seed: int = 0) -> Path:
         "initializer_range": 0.3,
     }
     config = Qwen2_5OmniConfig(thinker_config=thinker, enable_audio_output=False)
-    torch.manual_seed(seed)
-    model = Qwen2_5OmniForConditionalGeneration(config).eval()
-    model.generation_config = GenerationConfig(
+    generation = GenerationConfig(
         eos_token_id=ids["<|im_end|>"],
         pad_token_id=ids["<|endoftext|>"],
         do_sample=False,
         suppress_tokens=[ids[token] for token in named.values()],
     )
-    model.save_pretrained(out_dir)
-    processor.save_pretrained(out_dir)
-    return out_dir
+    return _save_random_model(
+        Qwen2_5OmniForConditionalGeneration, config, generation, processor, out_dir, seed
+    )
 
 
 def build_tiny_phi4_multimodal(out_dir: Path, seed: int = 0) -> Path:
@@ -325,7 +321,6 @@ def build_tiny_phi4_multimodal(out_dir: Path, seed: int = 0) -> Path:
 
     Needs torchvision: the Phi-4 processor bundles an image processor. Returns `out_dir`.
     """
-    import torch
     from transformers import (
         GenerationConfig,
         Phi4MultimodalConfig,
@@ -379,14 +374,24 @@ def build_tiny_phi4_multimodal(out_dir: Path, seed: int = 0) -> Path:
             "initializer_range": 0.3,
         },
     )
-    torch.manual_seed(seed)
-    model = Phi4MultimodalForCausalLM(config).eval()
-    model.generation_config = GenerationConfig(
+    generation = GenerationConfig(
         eos_token_id=ids["<|end|>"],
         pad_token_id=ids["<|endoftext|>"],
         do_sample=False,
         suppress_tokens=[ids[token] for token in named.values()],
     )
+    return _save_random_model(Phi4MultimodalForCausalLM, config, generation, processor, out_dir, seed)
+
+
+def _save_random_model(
+    model_class: Any, config: Any, generation: Any, processor: Any, out_dir: Path, seed: int
+) -> Path:
+    """Initialise `model_class(config)` from `seed`, attach greedy generation settings, save it all."""
+    import torch
+
+    torch.manual_seed(seed)
+    model = model_class(config).eval()
+    model.generation_config = generation
     model.save_pretrained(out_dir)
     processor.save_pretrained(out_dir)
     return out_dir

@@ -142,6 +142,18 @@ class HFAdapter:
         # and concurrent generate calls on one model gain nothing and can exhaust GPU memory.
         self._lock = threading.Lock()
 
+    def load_processor(self) -> Any:
+        """The checkpoint's processor; a processor whose image/video parts need torchvision says so."""
+        from transformers import AutoProcessor
+
+        try:
+            return AutoProcessor.from_pretrained(self.checkpoint.source)
+        except ImportError as error:
+            raise RunError(
+                f"{self.model_id}: the {self.family} processor cannot be loaded ({error}); its image and "
+                "video processors need a torchvision build matching your torch"
+            ) from error
+
     # --- family hooks -------------------------------------------------------------------------------
 
     def load_model(self) -> tuple[Any, Any]:

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from isac.compiler.errors import RunError
 from isac.runtime.adapters.hf.generation import HFAdapter
 from isac.runtime.adapters.hf.prompts import chat_prompt, suppress_placeholders
 
@@ -25,15 +24,9 @@ class Phi4MultimodalAdapter(HFAdapter):
     family = "hf-phi4-multimodal"
 
     def load_model(self) -> tuple[Any, Any]:
-        from transformers import AutoProcessor, Phi4MultimodalForCausalLM
+        from transformers import Phi4MultimodalForCausalLM
 
-        try:
-            processor = AutoProcessor.from_pretrained(self.checkpoint.source)
-        except ImportError as error:
-            raise RunError(
-                f"{self.model_id}: the Phi-4-multimodal processor needs torchvision ({error}); "
-                "install a torchvision build matching your torch"
-            ) from error
+        processor = self.load_processor()
         model = Phi4MultimodalForCausalLM.from_pretrained(
             self.checkpoint.source, dtype=self.dtype, device_map=self.device
         )

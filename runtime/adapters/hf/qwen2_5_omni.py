@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from isac.compiler.errors import RunError
 from isac.runtime.adapters.hf.generation import HFAdapter
 from isac.runtime.adapters.hf.prompts import chat_prompt, suppress_placeholders
 
@@ -38,15 +37,9 @@ class Qwen25OmniAdapter(HFAdapter):
     family = "hf-qwen2.5-omni"
 
     def load_model(self) -> tuple[Any, Any]:
-        from transformers import AutoProcessor, Qwen2_5OmniThinkerForConditionalGeneration
+        from transformers import Qwen2_5OmniThinkerForConditionalGeneration
 
-        try:
-            processor = AutoProcessor.from_pretrained(self.checkpoint.source)
-        except ImportError as error:
-            raise RunError(
-                f"{self.model_id}: the Qwen2.5-Omni processor needs torchvision ({error}); "
-                "install a torchvision build matching your torch"
-            ) from error
+        processor = self.load_processor()
         model = Qwen2_5OmniThinkerForConditionalGeneration.from_pretrained(
             self.checkpoint.source, dtype=self.dtype, device_map=self.device
         )

@@ -24,9 +24,9 @@ class Qwen2AudioAdapter(HFAdapter):
     family = "hf-qwen2-audio"
 
     def load_model(self) -> tuple[Any, Any]:
-        from transformers import AutoProcessor, Qwen2AudioForConditionalGeneration
+        from transformers import Qwen2AudioForConditionalGeneration
 
-        processor = AutoProcessor.from_pretrained(self.checkpoint.source)
+        processor = self.load_processor()
         model = Qwen2AudioForConditionalGeneration.from_pretrained(
             self.checkpoint.source, dtype=self.dtype, device_map=self.device
         )
