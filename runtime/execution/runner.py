@@ -64,6 +64,28 @@ def resolve_exec_data_root(given: Path | None) -> Path:
     return Path(from_env) if from_env else Path.cwd()
 
 
+DATA_ROOT_SAMPLE = 20
+
+
+def check_data_root(work: Sequence[WorkItem], data_root: Path) -> None:
+    """Refuse to start when none of a spread sample of the rows' audio files exists under `data_root`.
+
+    A single missing file becomes that row's error record; all of them missing means the data root is
+    wrong, and running on would only fill the log with errors.
+    """
+    if not work:
+        return
+    step = max(1, len(work) // DATA_ROOT_SAMPLE)
+    sample = [item.selected.row for item in work[::step][:DATA_ROOT_SAMPLE]]
+    if any((data_root / row.audio).is_file() for row in sample):
+        return
+    raise RunError(
+        f"none of {len(sample)} sampled audio files exists under the data root {data_root} "
+        f"(e.g. row {sample[0].id}: {data_root / sample[0].audio}); pass --data-root DIR (the folder the "
+        "manifests were compiled from) or set $ISAC_DATA_ROOT"
+    )
+
+
 def execute(
     config: ExecConfig,
     *,
@@ -108,6 +130,8 @@ def _execute_in(
         if log.repair is not None:
             warn(log.repair.describe())
         work = plan_work(selected, latest_records(results_path), retry_errors=config.retry_errors)
+        if getattr(model, "needs_audio", True):
+            check_data_root(work, data_root)
         bar = ProgressBar(len(work), enabled=config.progress)
         started = time.perf_counter()
         interrupted = False

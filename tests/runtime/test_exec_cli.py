@@ -115,3 +115,22 @@ def test_cli_refuses_a_mismatched_run_and_bad_options(tmp_path: Path) -> None:
     assert bad_shard.returncode == 2 and "--shard '3/3'" in bad_shard.stderr
     unknown = run_isac("exec", manifest, "--model", "nope:x", "--out", tmp_path / "r3")
     assert unknown.returncode == 2 and "unknown adapter scheme 'nope'" in unknown.stderr
+
+
+def test_a_wrong_data_root_is_refused_before_anything_runs(tmp_path: Path, api_run) -> None:
+    manifest, data, _ = api_run
+    out = tmp_path / "run"
+    wrong = exec_args(manifest, tmp_path / "elsewhere", out, "http://127.0.0.1:9/v1")
+    refused = run_isac(*wrong)
+    assert refused.returncode == 2
+    assert "none of 20 sampled audio files exists under the data root" in refused.stderr
+    assert str(tmp_path / "elsewhere") in refused.stderr and "--data-root" in refused.stderr
+    assert not (out / "results.jsonl").exists() or read_log(out) == []
+
+    # the same data root from $ISAC_DATA_ROOT is found: the run starts (rows fail on the closed port)
+    without_root = [arg for arg in exec_args(manifest, data, out, "http://127.0.0.1:9/v1") if arg != data]
+    without_root.remove("--data-root")
+    started = run_isac(*without_root, "--max-retries", "0", "--limit", "2", env={"ISAC_DATA_ROOT": str(data)})
+    assert started.returncode == 0, started.stderr
+    assert [record["row_id"] for record in read_log(out)] != []
+    assert all(record["error"] for record in read_log(out))
