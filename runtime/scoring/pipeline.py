@@ -12,6 +12,7 @@ leaves the database as it was.
 from __future__ import annotations
 
 import resource
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+from tqdm import tqdm
 
 from isac.compiler.errors import ManifestError, ScoringError
 from isac.compiler.rows import ManifestRow
@@ -194,6 +196,15 @@ def score_run(
         inputs = read_run_inputs(run_dir, search_dirs)
     model = name or inputs.model_id
     counts = _Counts()
+    # tqdm shows the bar only on a terminal (disable=None), so logs and pipes stay clean
+    bar = tqdm(
+        total=sum(manifest.rows for manifest in inputs.manifests),
+        unit="row",
+        desc=f"isac score {model}",
+        file=sys.stderr,
+        disable=None,
+        dynamic_ncols=True,
+    )
     connection.execute("BEGIN TRANSACTION")
     try:
         previous_models = delete_run(connection, inputs.run_id)
@@ -209,6 +220,8 @@ def score_run(
                         {"row_id": text_column([row.id for row in chunk])},
                     )
                 _score_chunk(connection, chunk, inputs, checker, meteor, clock, counts)
+                bar.update(len(chunk))
+        bar.close()
         record = RunRecord(
             run_id=inputs.run_id,
             model=model,
@@ -228,6 +241,7 @@ def score_run(
         overlap = overlapping_rows(connection, model)
         connection.execute("COMMIT")
     except BaseException:
+        bar.close()
         connection.execute("ROLLBACK")
         raise
     warnings = list(meteor.warnings)
