@@ -25,8 +25,15 @@ if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
-# torch first and pinned: this version is a CPU build on our machines; an unpinned torch pulls CUDA wheels.
-"$venv/bin/python" -m pip install -q "torch==2.13.0"
+# torch first and pinned: 2.13.0 is a CPU build on our machines; an unpinned torch pulls CUDA wheels.
+# ISAC_WITH_TORCHVISION=1 installs torch 2.14.1 with torchvision 0.29.1 instead (a CUDA build of several
+# GB that also runs on the CPU): the Qwen2.5-Omni and Phi-4 processors need torchvision, and no
+# torchvision on PyPI imports beside the 2.13.0 CPU build.
+if [[ "${ISAC_WITH_TORCHVISION:-0}" == 1 ]]; then
+  "$venv/bin/python" -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
+else
+  "$venv/bin/python" -m pip install -q "torch==2.13.0"
+fi
 "$venv/bin/python" -m pip install -q -e ".[models,dev]"
 # The METEOR 1.5 jars ship in this wheel; its own dependencies (pycocotools) are not needed.
 "$venv/bin/python" -m pip install -q --no-deps "pycocoevalcap>=1.2"
