@@ -3,7 +3,8 @@
 Every metric is stored as sufficient statistics so any group's corpus value follows from sums: WER
 (errors, reference words), BLEU (lengths, matched and total n-grams), ACC (correct 0/1), METEOR 1.5
 (the jar's 23 segment statistics, as text). The metrics themselves live in
-`isac.runtime.scoring.metrics`; this module only batches answers into them and shapes the output.
+`isac.runtime.scoring.metrics`; this module only batches answers into them (large WER and BLEU
+batches across worker processes, see `workers.py`) and shapes the output.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from isac.runtime.scoring.metrics.accuracy import accuracy_row_stats
 from isac.runtime.scoring.metrics.bleu import bleu_row_stats
 from isac.runtime.scoring.metrics.meteor_stats import MeteorStats
 from isac.runtime.scoring.metrics.wer import wer_row_stats
+from isac.runtime.scoring.workers import parallel_rows
 
 # Labels a label task's answers are searched for (contract: lowercase references).
 TASK_LABELS: Mapping[str, tuple[str, ...]] = {
@@ -71,7 +73,7 @@ def _first_references(batch: SubtaskBatch) -> list[str]:
 
 
 def _wer_columns(batch: SubtaskBatch, _meteor: MeteorScorer | None) -> dict[str, np.ndarray]:
-    stats = wer_row_stats(batch.answers, _first_references(batch))
+    stats = parallel_rows(wer_row_stats, batch.answers, _first_references(batch))
     return {
         "wer_errors": _ints([s.errors for s in stats]),
         "wer_ref_words": _ints([s.ref_words for s in stats]),
@@ -79,7 +81,7 @@ def _wer_columns(batch: SubtaskBatch, _meteor: MeteorScorer | None) -> dict[str,
 
 
 def _bleu_columns(batch: SubtaskBatch, _meteor: MeteorScorer | None) -> dict[str, np.ndarray]:
-    stats = bleu_row_stats(batch.answers, batch.references)
+    stats = parallel_rows(bleu_row_stats, batch.answers, batch.references)
     columns = {
         "bleu_sys_len": _ints([s.sys_len for s in stats]),
         "bleu_ref_len": _ints([s.ref_len for s in stats]),
