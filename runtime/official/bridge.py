@@ -14,25 +14,12 @@ from typing import Any
 
 from isac.compiler.errors import ScoringError
 from isac.compiler.rows import ManifestRow
+from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, N_BRANCH_NAMES
 from isac.runtime.official.rules_d import judge_d
 from isac.runtime.official.rules_f import judge_f
 from isac.runtime.official.rules_n import judge_n
 from isac.runtime.official.text import sanitize_caption
 from isac.runtime.scoring.checkers.base import CheckResult
-
-F_VARIATION_NAMES: dict[str, str] = {"answer_only": "constrain"}
-N_BRANCH_NAMES: dict[str, str] = {"separator": "separation", "json": "json"}
-D_VARIATION_NAMES: dict[str, str] = {
-    "default": "default",
-    "upper_case": "upper_case",
-    "lower_case": "lower_case",
-    "syntax_error": "grammar_robust",
-    "lexical_error": "syntax_robust",
-    "simple": "semantic_equal_simple",
-    "neutral": "semantic_equal_neutral",
-    "complex": "semantic_equal_complex",
-    "punctuation": "alter_symbol",
-}
 
 
 def official_variation(row: ManifestRow) -> str:

@@ -20,6 +20,21 @@ D_VARIATIONS: tuple[str, ...] = (
 F_VARIATIONS: tuple[str, ...] = ("constrain", "upper_case", "lower_case", "prefix", "suffix", "wrap", "json")
 N_BRANCHES: tuple[str, ...] = ("separation", "json")
 
+# isac variant -> official variation (D, F) or branch (N) name; unlisted variants are spelled the same.
+D_VARIATION_NAMES: dict[str, str] = {
+    "default": "default",
+    "upper_case": "upper_case",
+    "lower_case": "lower_case",
+    "syntax_error": "grammar_robust",  # the official "grammar" variant reorders words
+    "lexical_error": "syntax_robust",  # the official "syntax" variant misspells words
+    "simple": "semantic_equal_simple",
+    "neutral": "semantic_equal_neutral",
+    "complex": "semantic_equal_complex",
+    "punctuation": "alter_symbol",
+}
+F_VARIATION_NAMES: dict[str, str] = {"answer_only": "constrain"}
+N_BRANCH_NAMES: dict[str, str] = {"separator": "separation", "json": "json"}
+
 
 @dataclass(frozen=True)
 class Judgement:

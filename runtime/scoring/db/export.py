@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, F_VARIATIONS
 from isac.runtime.scoring.db.meteor_table import POOLED
 from isac.runtime.scoring.db.schema import open_database
 from isac.runtime.scoring.metrics.bleu import BleuScore, BleuStats, bleu_from_totals
@@ -30,17 +31,6 @@ OFFICIAL_TASK: Mapping[str, str] = {"ASR": "asr", "S2TT": "s2tt", "SER": "ser", 
 # Order of the task tables in the published file.
 TASK_ORDER: tuple[str, ...] = ("ASR", "GR", "SER", "S2TT", "AAC")
 _POOLING_TASKS = frozenset({"ASR", "SER", "GR"})  # D case/robust pooled for these (official quirk)
-_D_NAMES: Mapping[str, str] = {
-    "default": "default",
-    "upper_case": "upper_case",
-    "lower_case": "lower_case",
-    "syntax_error": "grammar_robust",  # the official "grammar" variant reorders words
-    "lexical_error": "syntax_robust",  # the official "syntax" variant misspells words
-    "simple": "semantic_equal_simple",
-    "neutral": "semantic_equal_neutral",
-    "complex": "semantic_equal_complex",
-    "punctuation": "alter_symbol",
-}
 _D_POOLED: Mapping[str, str] = {
     "upper_case": "case",
     "lower_case": "case",
@@ -60,8 +50,6 @@ _D_ORDER: tuple[str, ...] = (
     "semantic_equal_complex",
     "alter_symbol",
 )
-_F_NAMES: Mapping[str, str] = {"answer_only": "constrain"}
-_F_ORDER: tuple[str, ...] = ("constrain", "upper_case", "lower_case", "prefix", "suffix", "wrap", "json")
 _N_GROUPS: Mapping[str, str] = {"N1": "2-TASK", "N2": "3-TASK"}
 _N_BRANCHES: Mapping[str, str] = {"separator": "separation", "json": "json"}
 
@@ -217,10 +205,10 @@ def _branch_counts(connection: duckdb.DuckDBPyConnection, model: str) -> dict[st
 
 def _official_variation(dimension: str, variant: str, task: str) -> str:
     if dimension == "F":
-        return _F_NAMES.get(variant, variant)
+        return F_VARIATION_NAMES.get(variant, variant)
     if task in _POOLING_TASKS and variant in _D_POOLED:
         return _D_POOLED[variant]
-    return _D_NAMES.get(variant, variant)
+    return D_VARIATION_NAMES.get(variant, variant)
 
 
 def _dimension_tables(
@@ -253,7 +241,7 @@ def _dimension_tables(
 def _ordered(dimension: str, task: str, groups: Mapping[str, Sums]) -> list[str]:
     if dimension == "D" and task in ("S2TT", "AAC"):
         return sorted(groups)
-    order = _D_ORDER if dimension == "D" else _F_ORDER
+    order = _D_ORDER if dimension == "D" else F_VARIATIONS
     return sorted(groups, key=lambda name: (order.index(name) if name in order else len(order), name))
 
 
