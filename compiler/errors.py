@@ -3,6 +3,10 @@
 Every message names the file, key or row at fault and what was expected there.
 """
 
+from __future__ import annotations
+
+from pydantic import ValidationError
+
 
 class IsacError(Exception):
     """Base of every error a user can cause and fix (bad spec, missing data, tampered release...)."""
@@ -26,3 +30,9 @@ class RunError(IsacError):
 
 class ScoringError(IsacError):
     """Results or metric inputs cannot be scored as asked."""
+
+
+def first_validation_problem(error: ValidationError, whole: str) -> tuple[str, str]:
+    """(dotted key path, message) of a pydantic error's first problem; `whole` names an empty path."""
+    first = error.errors()[0]
+    return ".".join(str(part) for part in first["loc"]) or whole, first["msg"]

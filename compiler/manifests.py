@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from isac.compiler import __version__
-from isac.compiler.errors import ManifestError
+from isac.compiler.errors import ManifestError, first_validation_problem
 from isac.compiler.rows import ManifestRow, row_id
 
 LOCK_FILE = "isac.lock.json"
@@ -178,9 +178,8 @@ def read_lock(directory: Path) -> Lock:
     try:
         return Lock.model_validate_json(text)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ManifestError(f"{path}: malformed lock file at {where}: {first['msg']}") from None
+        where, problem = first_validation_problem(error, "(top level)")
+        raise ManifestError(f"{path}: malformed lock file at {where}: {problem}") from None
 
 
 def parse_row(line: str, *, source: str) -> ManifestRow:
@@ -197,9 +196,8 @@ def parse_row(line: str, *, source: str) -> ManifestRow:
     try:
         row = ManifestRow.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(row)"
-        raise ManifestError(f"{source}: invalid row at key {where}: {first['msg']}") from None
+        where, problem = first_validation_problem(error, "(row)")
+        raise ManifestError(f"{source}: invalid row at key {where}: {problem}") from None
     expected = row_id(raw)
     if raw.get("id") != expected:
         raise ManifestError(

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass as validated_dataclass
 
-from isac.compiler.errors import RunError
+from isac.compiler.errors import RunError, first_validation_problem
 from isac.compiler.rows import canonical_json
 
 RESULTS_FILE = "results.jsonl"
@@ -137,9 +137,8 @@ def _parse_record(raw: bytes, *, source: str) -> ResultRecord:
     try:
         return _RECORD_ADAPTER.validate_python(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(record)"
-        raise RunError(f"{source}: invalid result record at key {where}: {first['msg']}") from None
+        where, problem = first_validation_problem(error, "(record)")
+        raise RunError(f"{source}: invalid result record at key {where}: {problem}") from None
 
 
 def latest_records(path: Path) -> dict[str, ResultRecord]:

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from isac.compiler import __version__
-from isac.compiler.errors import RunError
+from isac.compiler.errors import RunError, first_validation_problem
 from isac.compiler.rows import canonical_json
 from isac.runtime.execution.selection import ManifestFile
 from isac.runtime.results import RESULTS_FILE
@@ -127,9 +127,8 @@ def read_run_info(directory: Path) -> RunInfo:
     try:
         return RunInfo.model_validate_json(text)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise RunError(f"{path}: malformed run file at {where}: {first['msg']}") from None
+        where, problem = first_validation_problem(error, "(top level)")
+        raise RunError(f"{path}: malformed run file at {where}: {problem}") from None
 
 
 def _acquire_lock(directory: Path) -> int:
