@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from isac.compiler.errors import SpecError
+from isac.compiler.importers.isa_v1_vocabulary import AAC_BLACKLIST, ASR_BLACKLIST, EMOTIONS, GENDERS
 from isac.compiler.manifests import DatasetFingerprint
 from isac.compiler.rows import CheckerSpec, ManifestRow, make_row
 
@@ -31,7 +32,7 @@ TASK_OF_OFFICIAL: dict[str, str] = {
     "emotion_recognition": "SER",
     "gender_recognition": "GR",
 }
-LABELS: dict[str, tuple[str, ...]] = {"SER": ("happy", "sad", "angry", "neutral"), "GR": ("male", "female")}
+LABELS: dict[str, tuple[str, ...]] = {"SER": EMOTIONS, "GR": GENDERS}
 
 # The dataset (spec name) each task's official file draws from; overridable per import.
 DEFAULT_DATASET_OF_TASK: dict[str, str] = {
@@ -68,7 +69,7 @@ D_CHECKERS: dict[str, CheckerSpec] = {
 # AAC lists are the official scorer's; for S2TT the official keyword list minus its " is" entry, which
 # rejects any sentence containing "is" (a known quirk the isa-v1 scoring profile reproduces itself).
 ANSWER_ONLY_FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "ASR": ("the speaker", "the audio", "the spoken content", "summary:", "the sentence"),
+    "ASR": ASR_BLACKLIST,
     "S2TT": (
         "mandarin",
         "chinese",
@@ -82,27 +83,7 @@ ANSWER_ONLY_FORBIDDEN: dict[str, tuple[str, ...]] = {
         "翻成",
         "译为",
     ),
-    "AAC": (
-        "there is",
-        "the clip",
-        "the audio",
-        "the recording",
-        "no audio",
-        "there are",
-        "sorry",
-        "can't",
-        "caption",
-        "label",
-        ":",
-        "the scene",
-        "this is",
-        "element",
-        "the soundscape",
-        "the text",
-        "the speaker",
-        "capture",
-        "?",
-    ),
+    "AAC": AAC_BLACKLIST,
 }
 
 

@@ -1,46 +1,14 @@
 """Word lists and label sets of the official ISA-Bench v1 scorer (facts, restated as data).
 
-Kept apart from the rules so a reader can compare each list with SCORING-RULES.md at a glance.
+Kept apart from the rules so a reader can compare each list with SCORING-RULES.md at a glance. The
+label sets and the ASR/AAC phrase lists live with the instruction-file importer, which needs them too.
 """
 
 from __future__ import annotations
 
-EMOTIONS: tuple[str, ...] = ("happy", "sad", "angry", "neutral")
-GENDERS: tuple[str, ...] = ("male", "female")
+from isac.compiler.importers.isa_v1_vocabulary import EMOTIONS, GENDERS
+
 LABELS_BY_TASK: dict[str, tuple[str, ...]] = {"ser": EMOTIONS, "gr": GENDERS}
-
-# F ASR "answer only" and N ASR parts: phrases that reveal commentary instead of a bare transcript.
-ASR_BLACKLIST: tuple[str, ...] = (
-    "the speaker",
-    "the audio",
-    "the spoken content",
-    "summary:",
-    "the sentence",
-)
-
-# F AAC "answer only": plain substring tests on the lowercased response, so "labeled" or
-# "captures" fail too (that is the official behaviour).
-AAC_BLACKLIST: tuple[str, ...] = (
-    "there is",
-    "the clip",
-    "the audio",
-    "the recording",
-    "no audio",
-    "there are",
-    "sorry",
-    "can't",
-    "caption",
-    "label",
-    ":",
-    "the scene",
-    "this is",
-    "element",
-    "the soundscape",
-    "the text",
-    "the speaker",
-    "capture",
-    "?",
-)
 
 # F S2TT judge, test (1): the base keywords (" is" with its leading space included), each also with a
 # suffix or a prefix, plus three compounds; finally the bare "汉语" is dropped while its suffixed and
