@@ -126,7 +126,7 @@ class LazyMeteor:
                         "Java not found: AAC METEOR computed with nltk's METEOR (backend 'nltk-approx' "
                         "in meteor_scores), an approximation of METEOR 1.5; install Java for exact values"
                     )
-            except (ScoringError, ImportError, LookupError) as error:
+            except (ScoringError, ImportError) as error:
                 self._failed = True
                 self.warnings.append(f"METEOR left empty (NULL): {error}")
                 return None

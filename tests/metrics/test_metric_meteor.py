@@ -13,6 +13,7 @@ import pytest
 from isac.compiler.errors import ScoringError
 from isac.runtime.scoring.metrics.java_tools import find_java_tools, java_available
 from isac.runtime.scoring.metrics.meteor import corpus_meteor, meteor_row_stats, open_meteor
+from isac.runtime.scoring.metrics.meteor_nltk import wordnet_available
 from isac.runtime.scoring.metrics.meteor_stats import JAR_BACKEND, NLTK_BACKEND, MeteorStats, sum_meteor_stats
 
 needs_java = pytest.mark.skipif(not java_available(), reason="needs Java and the METEOR 1.5 jars")
@@ -142,17 +143,9 @@ def test_stats_lines_and_summable_rule() -> None:
         open_meteor("bleu")  # type: ignore[arg-type]
 
 
-def _wordnet_ready() -> bool:
-    try:
-        from nltk.corpus import wordnet
-
-        wordnet.ensure_loaded()
-    except LookupError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _wordnet_ready(), reason="WordNet for nltk not installed (scripts/setup_wordnet.sh)")
+@pytest.mark.skipif(
+    not wordnet_available(), reason="WordNet for nltk not installed (scripts/setup_wordnet.sh)"
+)
 def test_nltk_fallback_is_labelled_and_sane() -> None:
     with open_meteor("nltk-approx") as scorer:
         stats = meteor_row_stats(HYPS, REFS, scorer)

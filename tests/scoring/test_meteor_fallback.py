@@ -7,22 +7,12 @@ from pathlib import Path
 import pytest
 
 from isac.runtime.scoring.metrics import meteor as meteor_module
+from isac.runtime.scoring.metrics.meteor_nltk import wordnet_available
 from isac.runtime.scoring.metrics.meteor_stats import NLTK_BACKEND
 from isac.runtime.scoring.pipeline import score_runs
 from tests.scoring.score_helpers import Answer, checker, row, write_manifest, write_run
 
-
-def _wordnet_ready() -> bool:
-    try:
-        from nltk.corpus import wordnet
-
-        wordnet.ensure_loaded()
-    except LookupError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _wordnet_ready(), reason="WordNet for nltk not installed")
+pytestmark = pytest.mark.skipif(not wordnet_available(), reason="WordNet for nltk not installed")
 
 CAPTIONS = [
     ("A dog barks while birds chirp", "Birds sing and a dog is barking"),

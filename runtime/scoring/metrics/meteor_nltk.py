@@ -34,6 +34,15 @@ def _load_wordnet() -> Any:
     return wordnet
 
 
+def wordnet_available() -> bool:
+    """True when nltk and its WordNet corpus load here (the nltk-approx backend can run)."""
+    try:
+        _load_wordnet()
+    except ScoringError:
+        return False
+    return True
+
+
 class NltkMeteorApprox:
     """nltk METEOR with METEOR 1.5 English parameters; same interface as `Meteor15`."""
 
