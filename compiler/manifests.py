@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from isac.compiler import __version__
 from isac.compiler.errors import ManifestError, first_validation_problem
 from isac.compiler.rows import ManifestRow, row_id
+from isac.compiler.task_table import CompiledAxis, CompiledTask
 
 LOCK_FILE = "isac.lock.json"
 MANIFEST_SUFFIX = ".jsonl"
@@ -55,6 +56,9 @@ class Lock(BaseModel):
     seed: int | None
     datasets: dict[str, DatasetFingerprint]
     manifests: dict[str, ManifestEntry]  # file name ("d-asr.jsonl") -> rows and sha256
+    # What scoring reads about each task and axis; empty in sets compiled before isac recorded them.
+    tasks: dict[str, CompiledTask] = {}
+    axes: tuple[CompiledAxis, ...] = ()
 
     def to_text(self) -> str:
         """Pretty canonical JSON: sorted keys, 2-space indent, UTF-8, trailing newline."""
@@ -84,8 +88,13 @@ def write_manifest_set(
     spec_sha256: str,
     seed: int | None,
     datasets: Mapping[str, DatasetFingerprint],
+    tasks: Mapping[str, CompiledTask] | None = None,
+    axes: Iterable[CompiledAxis] = (),
 ) -> Lock:
     """Write every manifest canonically, then the lock file, and return the lock.
+
+    `tasks` and `axes` (from `isac.compiler.task_table`) tell scoring how each task is scored and
+    which radar axes exist.
 
     `manifests` maps a manifest name (`d-asr`, without or with `.jsonl`) to its rows in output order;
     the rows may be a lazy iterable, so a large set is streamed to disk without being held in memory.
@@ -108,6 +117,8 @@ def write_manifest_set(
         seed=seed,
         datasets=dict(sorted(datasets.items())),
         manifests=entries,
+        tasks=dict(tasks or {}),
+        axes=tuple(axes),
     )
     _atomic_write_bytes(out_dir / LOCK_FILE, lock.to_text().encode("utf-8"))
     return lock

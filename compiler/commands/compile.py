@@ -16,6 +16,7 @@ from isac.compiler.datasets.base import DatasetIndex
 from isac.compiler.errors import DatasetError
 from isac.compiler.manifests import DatasetFingerprint, Lock, write_manifest_set
 from isac.compiler.spec import Spec, load_spec
+from isac.compiler.task_table import compiled_axes, compiled_tasks
 
 HELP = "Compile a spec and local datasets into JSONL manifests plus an isac.lock.json."
 
@@ -93,6 +94,8 @@ def compile_to(spec: Spec, indexes: Mapping[str, DatasetIndex], out: Path, *, pr
                 )
                 for name, index in indexes.items()
             },
+            tasks=compiled_tasks(spec),
+            axes=compiled_axes(spec),
         )
 
 

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{spec.name} {spec.version}: spec is valid (sha256 {spec.sha256[:16]}, seed {spec.seed})")
     for name, task in spec.tasks.items():
         print(
-            f"  {name:<5} {task.dataset:<12} {task.metric:<9} "
+            f"  {name:<5} {task.dataset:<12} {task.metric.name:<9} "
             f"D_t {len(task.task_descriptions):>3}  D_f {len(task.default_format.descriptions):>3}  "
             f"F1 {len(task.answer_only):>3}  D4 {len(task.rewrites.simple)}/{len(task.rewrites.neutral)}/"
             f"{len(task.rewrites.complex)}"

@@ -23,10 +23,12 @@ import yaml
 
 from isac.compiler.errors import SpecError
 from isac.compiler.spec.models import (
+    AxisSpec,
     DatasetSpec,
     DefaultFormat,
     DVariant,
     FVariant,
+    MetricSpec,
     NDimension,
     NFormat,
     Punctuation,
@@ -161,6 +163,12 @@ def _punctuation(raw: Mapping[str, Any] | None) -> Punctuation | None:
     return Punctuation(connecting=tuple(raw["connecting"]), ending=tuple(raw["ending"]))
 
 
+def _metric(raw: Any) -> MetricSpec:
+    if isinstance(raw, str):
+        return MetricSpec(name=raw)
+    return MetricSpec(name=raw["name"], direction=raw.get("direction"), options=dict(raw.get("options", {})))
+
+
 def _build(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str, Any]) -> Spec:
     benchmark = documents[BENCHMARK_FILE]
     by_name = {doc["task"]: (rel, doc) for rel, doc in task_docs.items()}
@@ -172,7 +180,7 @@ def _build(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str,
             task=name,
             file=rel,
             dataset=doc["dataset"],
-            metric=doc["metric"],
+            metric=_metric(doc["metric"]),
             answer=doc["answer"],
             labels=tuple(doc.get("labels", ())),
             default_format=DefaultFormat(
@@ -253,6 +261,9 @@ def _build(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str,
         d_variants=d_variants,
         f_variants=f_variants,
         n=n_dimension,
+        axes=tuple(
+            AxisSpec(variation_class=raw["class"], name=raw["name"]) for raw in benchmark.get("axes", ())
+        ),
     )
 
 

@@ -42,13 +42,32 @@ class Rewrites(_Frozen):
     complex: tuple[str, ...]
 
 
+class MetricSpec(_Frozen):
+    """How a task is scored: a registered metric, its options, and (optionally) its stated direction.
+
+    `metric: wer` in YAML is shorthand for `metric: {name: wer}`. `direction`, when written, must agree
+    with the registered metric's own direction (checked when scoring).
+    """
+
+    name: str
+    direction: Literal["higher", "lower"] | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class AxisSpec(_Frozen):
+    """One radar axis: a variation class and its display name, in the order the area formula walks."""
+
+    variation_class: str
+    name: str
+
+
 class TaskSpec(_Frozen):
     """One atomic task with its dataset, metric, fragment pools and format vocabulary."""
 
     task: str
     file: str  # spec-relative path, for messages
     dataset: str
-    metric: str
+    metric: MetricSpec
     answer: str  # noun naming the answer in format templates ("transcription", "emotion label")
     labels: tuple[str, ...] = ()
     default_format: DefaultFormat
@@ -128,3 +147,4 @@ class Spec(_Frozen):
     d_variants: tuple[DVariant, ...]
     f_variants: tuple[FVariant, ...]
     n: NDimension | None = None
+    axes: tuple[AxisSpec, ...] = ()  # declared radar axes; empty: every class in variant order

@@ -1,0 +1,161 @@
+"""One registry mechanism for every pluggable part of isac.
+
+A `Registry` maps names to objects that are imported only when first asked for. Entries come from three
+places, later ones winning:
+
+1. built-in entries, written as `"package.module:attribute"` strings (nothing is imported at start-up);
+2. Python entry points of the registry's group (e.g. `isac.adapters`), so a separately installed
+   package adds a model adapter, checker, metric, dataset adapter, scoring profile or CLI command
+   without editing isac (`[project.entry-points."isac.checkers"] mykind = "mypkg.checker:CHECKER"`);
+3. `register(name, target)` calls from code embedding isac (tests, notebooks).
+
+Groups: isac.adapters, isac.checkers, isac.metrics, isac.datasets, isac.profiles, isac.commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from importlib.metadata import entry_points
+from typing import Generic, TypeVar
+
+from isac.compiler.errors import IsacError
+
+T = TypeVar("T")
+
+GROUPS: tuple[str, ...] = (
+    "isac.adapters",
+    "isac.checkers",
+    "isac.metrics",
+    "isac.datasets",
+    "isac.profiles",
+    "isac.commands",
+)
+
+
+class RegistryError(IsacError):
+    """An unknown name, or an entry whose target cannot be imported."""
+
+
+def import_target(location: str) -> object:
+    """Import `"package.module:attribute"` (or a bare module path) and return the object."""
+    module_name, _, attribute = location.partition(":")
+    module = importlib.import_module(module_name)
+    if not attribute:
+        return module
+    target: object = module
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    return target
+
+
+class Registry(Generic[T]):
+    """Named, lazily imported parts of one kind (see the module docstring).
+
+    `kind` words messages ("checker kind", "model adapter scheme"); `group` is the entry point group;
+    `error` is the IsacError subclass raised for unknown names, so each stage keeps its own error type.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        group: str,
+        builtins: Mapping[str, str],
+        *,
+        error: type[IsacError] = RegistryError,
+        hints: Mapping[str, str] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.group = group
+        self._builtins = dict(builtins)
+        self._error = error
+        self._hints = dict(hints or {})  # name -> what to install when its import fails
+        self._registered: dict[str, str | T] = {}
+        self._loaded: dict[str, T] = {}
+        self._plugins: dict[str, str] | None = None
+
+    # ----------------------------------------------------------------------------------------- entries
+
+    def register(self, name: str, target: str | T) -> None:
+        """Add or replace `name`: an object, or a `"module:attribute"` string imported when used."""
+        if not name or not name.strip():
+            raise ValueError(f"{self.kind}: empty name")
+        self._registered[name] = target
+        self._loaded.pop(name, None)
+
+    def unregister(self, name: str) -> None:
+        """Remove a name added with `register` (built-ins and entry points stay)."""
+        self._registered.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def _entry_points(self) -> dict[str, str]:
+        if self._plugins is None:
+            self._plugins = {point.name: point.value for point in entry_points(group=self.group)}
+        return self._plugins
+
+    def refresh(self) -> None:
+        """Forget cached entry points and imports (after installing a plugin in this process)."""
+        self._plugins = None
+        self._loaded.clear()
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered name, sorted."""
+        return tuple(sorted({*self._builtins, *self._entry_points(), *self._registered}))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self.names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def origin(self, name: str) -> str:
+        """Where `name` comes from: `builtin`, `entry point <value>` or `registered`."""
+        if name in self._registered:
+            return "registered"
+        if name in self._entry_points():
+            return f"entry point {self._entry_points()[name]}"
+        if name in self._builtins:
+            return "builtin"
+        raise self._unknown(name)
+
+    # ----------------------------------------------------------------------------------------- lookup
+
+    def get(self, name: str) -> T:
+        """The object registered as `name`, imported on first use."""
+        loaded = self._loaded.get(name)
+        if loaded is not None:
+            return loaded
+        target: str | T
+        if name in self._registered:
+            target = self._registered[name]
+        elif name in self._entry_points():
+            target = self._entry_points()[name]
+        elif name in self._builtins:
+            target = self._builtins[name]
+        else:
+            raise self._unknown(name)
+        value = self._resolve(name, target) if isinstance(target, str) else target
+        self._loaded[name] = value
+        return value
+
+    def _resolve(self, name: str, location: str) -> T:
+        try:
+            return import_target(location)  # type: ignore[return-value]
+        except ImportError as error:
+            hint = self._hints.get(name, "a complete isac installation")
+            raise self._error(f"{self.kind} {name!r} cannot be loaded ({error}); it needs {hint}") from None
+        except AttributeError:
+            raise self._error(f"{self.kind} {name!r}: {location} does not exist") from None
+
+    def _unknown(self, name: str) -> IsacError:
+        return self._error(f"unknown {self.kind} {name!r}; expected one of {', '.join(self.names())}")
+
+    def items(self) -> Iterator[tuple[str, T]]:
+        """(name, object) for every entry, importing each."""
+        for name in self.names():
+            yield name, self.get(name)
+
+
+def lazy(registry: Registry[T], name: str) -> Callable[[], T]:
+    """A zero-argument function returning `registry.get(name)` (for deferred defaults)."""
+    return lambda: registry.get(name)
