@@ -35,7 +35,7 @@ from isac.runtime.execution.runner import ExecConfig, execute
 from isac.runtime.execution.selection import RowFilter, Shard
 from isac.runtime.reporting.report import ReportFiles, write_report
 from isac.runtime.scoring.db.schema import open_database
-from isac.runtime.scoring.pipeline import LazyMeteor, ScoreReport, StageClock, score_run
+from isac.runtime.scoring.pipeline import LazyMeteor, ScoreReport, ScoringResources, StageClock, score_run
 from isac.runtime.scoring.profiles import get_profile
 
 MARKER = ".isac-demo"
@@ -286,7 +286,7 @@ def score_demo_runs(db_path: Path, runs: list[tuple[Path, str]], config: DemoCon
     connection = open_database(db_path)
     try:
         return [
-            score_run(connection, run_dir, checker, "default", label, (), meteor, clock)
+            score_run(connection, run_dir, checker, "default", label, (), ScoringResources(meteor), clock)
             for run_dir, label in runs
         ]
     finally:

@@ -13,6 +13,7 @@ from tqdm import tqdm
 from isac.compiler.build import Builder
 from isac.compiler.datasets import load_dataset
 from isac.compiler.datasets.base import DatasetIndex
+from isac.compiler.datasets.labels import conform_labels
 from isac.compiler.errors import DatasetError
 from isac.compiler.manifests import DatasetFingerprint, Lock, write_manifest_set
 from isac.compiler.spec import Spec, load_spec
@@ -63,10 +64,11 @@ def load_indexes(
     used = {task.dataset for task in spec.tasks.values()}
     if spec.n is not None:
         used.add(spec.n.dataset)
+    labels = {task_name: task.labels for task_name, task in spec.tasks.items()}
     indexes = {}
     for name in sorted(used):
         dataset = spec.datasets[name]
-        indexes[name] = load_dataset(
+        index = load_dataset(
             dataset.adapter,
             data_root,
             dataset.options,
@@ -74,6 +76,7 @@ def load_indexes(
             check_audio=check_audio,
             skip_missing_audio=skip_missing_audio,
         )
+        indexes[name] = conform_labels(index, labels)
     return indexes
 
 

@@ -5,8 +5,9 @@
 Keys (no others allowed, so a typo is caught):
     id          non-empty string, unique in the file
     audio       path of the audio file relative to the data root (POSIX, no "..")
-    references  object mapping a task (ASR, S2TT, SER, GR, AAC) to a string or a non-empty list of strings;
-                SER and GR labels are lowercased ("Male" -> "male")
+    references  object mapping a task name (any task the spec declares: ASR, SER, a task of your own...)
+                to a string or a non-empty list of strings. For a task with a label set, compile
+                lowercases the label ("Male" -> "male") and refuses one outside the set.
 Blank lines are skipped.
 
 Options:
@@ -16,6 +17,7 @@ Options:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,7 +25,8 @@ from typing import Any
 from isac.compiler.datasets.base import DatasetItem
 from isac.compiler.datasets.common import check_options, iter_lines, read_text, relative_option
 from isac.compiler.errors import DatasetError
-from isac.compiler.rows import LABEL_TASKS, TASKS
+
+TASK_NAME = re.compile(r"^[A-Z][A-Z0-9]*$")  # as the spec's task names
 
 NAME = "jsonl"
 OPTIONS: dict[str, str] = {"file": "the JSONL file relative to the data root (required)"}
@@ -101,8 +104,10 @@ def _references(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     references: dict[str, tuple[str, ...]] = {}
     for task, texts in value.items():
         key = f"references.{task}"
-        if task not in TASKS:
-            raise DatasetError(f"{where}: key {key!r}: unknown task; expected one of {', '.join(TASKS)}")
+        if not isinstance(task, str) or not TASK_NAME.match(task):
+            raise DatasetError(
+                f"{where}: key {key!r}: not a task name; expected upper-case letters and digits (e.g. ASR)"
+            )
         values = [texts] if isinstance(texts, str) else texts
         if (
             not isinstance(values, list)
@@ -110,6 +115,5 @@ def _references(value: Any, where: str) -> dict[str, tuple[str, ...]]:
             or not all(isinstance(v, str) and v.strip() for v in values)
         ):
             raise DatasetError(f"{where}: key {key!r} must be a non-empty string or a non-empty list of them")
-        cleaned = tuple(v.strip().lower() if task in LABEL_TASKS else v for v in values)
-        references[task] = cleaned
+        references[task] = tuple(values)
     return references

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from isac.runtime.reporting.records import AXES
-
 DPI = 100
 RADAR_SIZE = (7.0, 6.0)
 BAR_SIZE = (7.0, 4.2)
@@ -60,15 +58,17 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def radar_png(title: str, series: Sequence[Series], maximum: float, ticks: Sequence[float]) -> bytes:
-    """A radar chart over AXES with one closed polygon per series, radii from 0 to `maximum`."""
+def radar_png(
+    title: str, labels: Sequence[str], series: Sequence[Series], maximum: float, ticks: Sequence[float]
+) -> bytes:
+    """A radar chart over the axes `labels` with one closed polygon per series, radii from 0 to `maximum`."""
     figure = Figure(figsize=RADAR_SIZE, dpi=DPI)
     axes = figure.add_subplot(projection="polar")
-    angles = [2 * math.pi * index / len(AXES) for index in range(len(AXES))]
+    angles = [2 * math.pi * index / len(labels) for index in range(len(labels))]
     axes.set_theta_offset(math.pi / 2)  # first axis (D1) at the top, then clockwise
     axes.set_theta_direction(-1)
     axes.set_xticks(angles)
-    axes.set_xticklabels(AXES)
+    axes.set_xticklabels(list(labels))
     axes.set_ylim(0, maximum)
     axes.set_yticks(list(ticks))
     axes.set_yticklabels([f"{tick:g}" for tick in ticks], fontsize=7, color="#555555")

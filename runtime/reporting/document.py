@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from isac.runtime.reporting.charts import Series
-from isac.runtime.reporting.records import DIMENSIONS, FailureExample, ReportData
+from isac.runtime.reporting.records import FailureExample, ReportData
 from isac.runtime.reporting.tables import (
     Table,
     area_table,
@@ -29,7 +29,8 @@ INSTRUCTION_CHARS = 600
 INTRODUCTION = (
     "IFR is the share of responses that follow the requested format. Metric_IF scores a non-compliant "
     "response as an empty answer. RPS divides a model's class value by the best value of any model in "
-    "the database. The area ratios are the normalised radar areas over the 11 axes D1..D5, F1..F4, N1, N2."
+    "the database. The area ratios are the normalised radar areas over the radar axes (one per variation "
+    "class, in the order the spec declares them)."
 )
 FAILURES_INTRODUCTION = (
     "The first non-compliant responses (by row id) of every variant, with the instruction that produced "
@@ -88,6 +89,7 @@ class ReportDocument:
     dimension_tables: tuple[Table, ...]
     worst: Table
     failures: tuple[ModelFailures, ...]
+    radar_axes: tuple[str, ...]
     radar_ifr: tuple[Series, ...]
     radar_rps: tuple[Series, ...]
     area_bars: tuple[Series, ...]
@@ -153,23 +155,24 @@ def build_document(data: ReportData) -> ReportDocument:
     models = data.models
     tables = tuple(
         table
-        for dimension in DIMENSIONS
-        if (table := class_table(dimension, data.classes, models)) is not None
+        for dimension in data.layout.dimensions
+        if (table := class_table(dimension, data.classes, models, data.layout)) is not None
     )
     areas = {area.model: area for area in data.areas}
     return ReportDocument(
         source=data.source,
         models=models,
         headline=headline_table(data),
-        areas=area_table(data.areas),
+        areas=area_table(data.areas, data.layout),
         runs=runs_table(data.runs),
-        axis_ifr=axis_table(data.axes, models, "ifr"),
-        axis_rps=axis_table(data.axes, models, "rps"),
+        axis_ifr=axis_table(data.axes, models, "ifr", data.layout),
+        axis_rps=axis_table(data.axes, models, "rps", data.layout),
         dimension_tables=tables,
-        worst=worst_table(data.worst),
+        worst=worst_table(data.worst, data.layout),
         failures=failure_groups(data.failures, models),
-        radar_ifr=tuple(Series(model, axis_values(data.axes, model, "ifr")) for model in models),
-        radar_rps=tuple(Series(model, axis_values(data.axes, model, "rps")) for model in models),
+        radar_axes=data.layout.axes,
+        radar_ifr=tuple(Series(model, axis_values(data.axes, model, "ifr", data.layout)) for model in models),
+        radar_rps=tuple(Series(model, axis_values(data.axes, model, "rps", data.layout)) for model in models),
         area_bars=tuple(
             Series(model, (areas[model].ifr_area, areas[model].rps_area) if model in areas else (0.0, 0.0))
             for model in models

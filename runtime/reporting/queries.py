@@ -12,6 +12,7 @@ from isac.runtime.reporting.records import (
     AxisScore,
     ClassScore,
     FailureExample,
+    Layout,
     ReportData,
     ReportError,
     RunSummary,
@@ -48,6 +49,8 @@ ORDER BY model, rank
 _AXES = """
 SELECT model, variation_class, axis_index, ifr, rps, tasks FROM axis_scores ORDER BY model, axis_index
 """
+
+_TASK_ORDER = "SELECT task FROM tasks ORDER BY task_order"
 
 _AREAS = "SELECT model, ifr_area, rps_area, axes FROM area_ratios ORDER BY model"
 
@@ -104,6 +107,13 @@ def _read(connection: duckdb.DuckDBPyConnection, source: str, examples: int, wor
     runs = tuple(RunSummary(*line) for line in connection.execute(_RUNS).fetchall())
     if not runs:
         raise ReportError(f"{source}: no scored runs; score some with `isac score RUN_DIR --db {source}`")
+    axes = connection.execute("SELECT variation_class, dimension FROM axes ORDER BY axis_index").fetchall()
+    layout = Layout(
+        tasks=tuple(task for (task,) in connection.execute(_TASK_ORDER).fetchall()),
+        axes=tuple(name for name, _ in axes),
+        axis_dimensions=tuple(dimension for _, dimension in axes),
+        digits=dict(connection.execute("SELECT DISTINCT metric, digits FROM tasks").fetchall()),
+    )
     return ReportData(
         source=source,
         runs=runs,
@@ -114,4 +124,5 @@ def _read(connection: duckdb.DuckDBPyConnection, source: str, examples: int, wor
         failures=tuple(
             FailureExample(*line) for line in connection.execute(_FAILURES, [max(0, examples)]).fetchall()
         ),
+        layout=layout,
     )

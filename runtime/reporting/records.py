@@ -6,19 +6,43 @@ recomputes a score, it only arranges what the views say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from isac.compiler.errors import IsacError
-
-# Radar axes in the order the area formula walks them (the `axes` table of the scoring schema).
-AXES: tuple[str, ...] = ("D1", "D2", "D3", "D4", "D5", "F1", "F2", "F3", "F4", "N1", "N2")
-DIMENSIONS: tuple[str, ...] = ("D", "F", "N")
-# Task order of the paper's tables; tasks outside this list follow alphabetically.
-TASK_ORDER: tuple[str, ...] = ("ASR", "S2TT", "SER", "GR", "AAC")
 
 
 class ReportError(IsacError):
     """The database cannot be reported on (missing, not scored, or from another layout)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the report orders what it shows, read from the database (the compiled spec's tables).
+
+    `tasks` in benchmark order (the `tasks` table), `axes` the radar axes' variation classes in area
+    order with their dimensions, `digits` the precision each metric label is shown at.
+    """
+
+    tasks: tuple[str, ...]
+    axes: tuple[str, ...]
+    axis_dimensions: tuple[str, ...]
+    digits: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The dimensions of the axes, in axis order."""
+        return tuple(dict.fromkeys(self.axis_dimensions))
+
+    def task_key(self, task: str) -> tuple[int, str]:
+        """Benchmark order, then any other task alphabetically."""
+        return (self.tasks.index(task), "") if task in self.tasks else (len(self.tasks), task)
+
+    def class_key(self, variation_class: str) -> tuple[int, str]:
+        """Radar order, then any other class alphabetically."""
+        if variation_class in self.axes:
+            return (self.axes.index(variation_class), "")
+        return (len(self.axes), variation_class)
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,7 @@ class ReportData:
     axes: tuple[AxisScore, ...]
     areas: tuple[AreaRatio, ...]
     failures: tuple[FailureExample, ...]
+    layout: Layout
 
     @property
     def models(self) -> tuple[str, ...]:

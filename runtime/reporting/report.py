@@ -35,8 +35,12 @@ class ReportFiles:
 def render_images(document: ReportDocument) -> dict[str, bytes]:
     """The three figures as PNG bytes, keyed like IMAGE_FILES."""
     return {
-        "radar_ifr": radar_png("IFR per axis (%)", document.radar_ifr, 100.0, (25, 50, 75, 100)),
-        "radar_rps": radar_png("RPS per axis", document.radar_rps, 1.0, (0.25, 0.5, 0.75, 1.0)),
+        "radar_ifr": radar_png(
+            "IFR per axis (%)", document.radar_axes, document.radar_ifr, 100.0, (25, 50, 75, 100)
+        ),
+        "radar_rps": radar_png(
+            "RPS per axis", document.radar_axes, document.radar_rps, 1.0, (0.25, 0.5, 0.75, 1.0)
+        ),
         "area_ratios": area_bars_png(document.area_bars),
     }
 

@@ -10,20 +10,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from isac.runtime.reporting.records import (
-    AXES,
-    DIMENSIONS,
-    TASK_ORDER,
     AreaRatio,
     AxisScore,
     ClassScore,
+    Layout,
     ReportData,
     RunSummary,
     VariantScore,
 )
 
 MISSING = "–"
-# Digits shown per metric: WER/ACC/BLEU are percentages or 0-100 scores, METEOR is 0-1.
-_DIGITS = {"WER": 2, "BLEU": 2, "ACC": 2, "METEOR": 3}
 _DIMENSION_TITLES = {
     "D": "D dimension: instruction wording (IFR % and Metric_IF per class and task)",
     "F": "F dimension: output format (IFR % and Metric_IF per class and task)",
@@ -47,9 +43,9 @@ def format_number(value: float | None, digits: int = 2) -> str:
     return MISSING if value is None else f"{value:.{digits}f}"
 
 
-def format_metric(metric: str, value: float | None) -> str:
-    """A Metric_IF value with the precision its metric is reported at."""
-    return format_number(value, _DIGITS.get(metric, 2))
+def format_metric(metric: str, value: float | None, digits: int = 2) -> str:
+    """A Metric_IF value with the precision its metric is reported at (its definition's `digits`)."""
+    return format_number(value, digits)
 
 
 def metric_header(metric: str, higher_is_better: bool) -> str:
@@ -57,25 +53,17 @@ def metric_header(metric: str, higher_is_better: bool) -> str:
     return f"{metric} {'↑' if higher_is_better else '↓'}"
 
 
-def task_sort_key(task: str) -> tuple[int, str]:
-    """Paper order (ASR, S2TT, SER, GR, AAC), then any other task alphabetically."""
-    return (TASK_ORDER.index(task), "") if task in TASK_ORDER else (len(TASK_ORDER), task)
-
-
-def class_sort_key(variation_class: str) -> tuple[int, str]:
-    """Radar order D1..N2, then any other class alphabetically."""
-    return (AXES.index(variation_class), "") if variation_class in AXES else (len(AXES), variation_class)
-
-
-def class_table(dimension: str, scores: Iterable[ClassScore], models: Sequence[str]) -> Table | None:
+def class_table(
+    dimension: str, scores: Iterable[ClassScore], models: Sequence[str], layout: Layout
+) -> Table | None:
     """IFR and Metric_IF per (model, class) row and task column pair for one dimension (None if empty)."""
     chosen = [score for score in scores if score.dimension == dimension]
     if not chosen:
         return None
-    tasks = sorted({score.task for score in chosen}, key=task_sort_key)
+    tasks = sorted({score.task for score in chosen}, key=layout.task_key)
     headers = {score.task: metric_header(score.metric, score.higher_is_better) for score in chosen}
     by_key = {(score.model, score.variation_class, score.task): score for score in chosen}
-    classes = sorted({score.variation_class for score in chosen}, key=class_sort_key)
+    classes = sorted({score.variation_class for score in chosen}, key=layout.class_key)
     columns = ["Model", "Class"]
     for task in tasks:
         columns += [f"{task} IFR", f"{task} {headers[task]}"]
@@ -88,7 +76,10 @@ def class_table(dimension: str, scores: Iterable[ClassScore], models: Sequence[s
                 score = by_key.get((model, variation_class, task))
                 found = found or score is not None
                 cells += (
-                    [format_number(score.ifr, 1), format_metric(score.metric, score.value)]
+                    [
+                        format_number(score.ifr, 1),
+                        format_metric(score.metric, score.value, layout.digits.get(score.metric, 2)),
+                    ]
                     if score
                     else [MISSING, MISSING]
                 )
@@ -104,35 +95,40 @@ def class_table(dimension: str, scores: Iterable[ClassScore], models: Sequence[s
     )
 
 
-def area_table(areas: Iterable[AreaRatio]) -> Table:
+def area_table(areas: Iterable[AreaRatio], layout: Layout) -> Table:
     """IFR and RPS area ratios per model, best RPS area first (ties by model name)."""
     ordered = sorted(areas, key=lambda area: (-area.rps_area, -area.ifr_area, area.model))
     return Table(
-        title="Area ratios (normalised radar area over the 11 axes, %)",
+        title=f"Area ratios (normalised radar area over the {len(layout.axes)} axes, %)",
         columns=("Model", "IFR area", "RPS area", "Axes"),
         numeric=(False, True, True, True),
         rows=tuple(
-            (area.model, format_number(area.ifr_area), format_number(area.rps_area), f"{area.axes}/11")
+            (
+                area.model,
+                format_number(area.ifr_area),
+                format_number(area.rps_area),
+                f"{area.axes}/{len(layout.axes)}",
+            )
             for area in ordered
         ),
         note="An axis a model was not run on counts as radius 0.",
     )
 
 
-def axis_values(axes: Iterable[AxisScore], model: str, field: str) -> tuple[float, ...]:
-    """A model's radii over AXES for `field` ('ifr' as 0-100 or 'rps' as 0-1); a missing axis is 0."""
+def axis_values(axes: Iterable[AxisScore], model: str, field: str, layout: Layout) -> tuple[float, ...]:
+    """A model's radii over the layout's axes for `field` ('ifr' 0-100 or 'rps' 0-1); missing axes are 0."""
     found = {axis.variation_class: getattr(axis, field) for axis in axes if axis.model == model}
-    return tuple(float(found.get(name) or 0.0) for name in AXES)
+    return tuple(float(found.get(name) or 0.0) for name in layout.axes)
 
 
-def axis_table(axes: Iterable[AxisScore], models: Sequence[str], field: str) -> Table:
+def axis_table(axes: Iterable[AxisScore], models: Sequence[str], field: str, layout: Layout) -> Table:
     """One row per model, one column per radar axis: IFR % (`field='ifr'`) or RPS (`field='rps'`)."""
     axes = tuple(axes)
     present = {(axis.model, axis.variation_class): axis for axis in axes}
     rows = []
     for model in models:
         cells = [model]
-        for name in AXES:
+        for name in layout.axes:
             axis = present.get((model, name))
             value = None if axis is None else getattr(axis, field)
             cells.append(format_number(value, 1) if field == "ifr" else format_number(value, 3))
@@ -140,13 +136,13 @@ def axis_table(axes: Iterable[AxisScore], models: Sequence[str], field: str) -> 
     label = "IFR (%)" if field == "ifr" else "RPS (0-1, against the best model in the database)"
     return Table(
         title=f"Radar axes: {label}",
-        columns=("Model", *AXES),
-        numeric=(False, *([True] * len(AXES))),
+        columns=("Model", *layout.axes),
+        numeric=(False, *([True] * len(layout.axes))),
         rows=tuple(rows),
     )
 
 
-def worst_table(worst: Iterable[VariantScore]) -> Table:
+def worst_table(worst: Iterable[VariantScore], layout: Layout) -> Table:
     """The lowest-IFR variants of every model (as selected by the query), worst first."""
     return Table(
         title="Worst variants per model (lowest IFR)",
@@ -160,13 +156,17 @@ def worst_table(worst: Iterable[VariantScore]) -> Table:
                 score.variant,
                 score.task,
                 format_number(score.ifr, 1),
-                f"{score.metric} {format_metric(score.metric, score.value)}",
+                f"{score.metric} {_metric_cell(score, layout)}",
                 str(score.n),
             )
             for score in worst
         ),
         note="Variants with IFR below 100 only; a model that followed every format is not listed.",
     )
+
+
+def _metric_cell(score: VariantScore, layout: Layout) -> str:
+    return format_metric(score.metric, score.value, layout.digits.get(score.metric, 2))
 
 
 def runs_table(runs: Iterable[RunSummary]) -> Table:
@@ -197,15 +197,15 @@ def headline_table(data: ReportData) -> Table:
     """
     areas = {area.model: area for area in data.areas}
     ordered = sorted(data.models, key=lambda m: (-(areas[m].rps_area if m in areas else 0.0), m))
+    layout = data.layout
     rows = []
     for model in ordered:
         area = areas.get(model)
-        radii = dict(zip(AXES, axis_values(data.axes, model, "ifr"), strict=True))
-        means = [
-            sum(radii[name] for name in AXES if name.startswith(dimension))
-            / sum(name.startswith(dimension) for name in AXES)
-            for dimension in DIMENSIONS
-        ]
+        radii = axis_values(data.axes, model, "ifr", layout)
+        means = []
+        for dimension in layout.dimensions:
+            chosen = [r for r, dim in zip(radii, layout.axis_dimensions, strict=True) if dim == dimension]
+            means.append(sum(chosen) / len(chosen))
         rows.append(
             (
                 model,
@@ -216,8 +216,8 @@ def headline_table(data: ReportData) -> Table:
         )
     return Table(
         title="ISA-Bench summary",
-        columns=("Model", "IFR area", "RPS area", *(f"{dimension} IFR" for dimension in DIMENSIONS)),
-        numeric=(False, *([True] * (2 + len(DIMENSIONS)))),
+        columns=("Model", "IFR area", "RPS area", *(f"{dimension} IFR" for dimension in layout.dimensions)),
+        numeric=(False, *([True] * (2 + len(layout.dimensions)))),
         rows=tuple(rows),
         note="Area ratios in %; D/F/N IFR: mean IFR (%) over the dimension's radar axes.",
     )

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from isac.compiler.errors import ManifestError, ScoringError
 from isac.compiler.rows import ManifestRow
-from isac.runtime.scoring.db.meteor_table import refresh_meteor_scores
+from isac.runtime.scoring.db.group_table import refresh_group_scores
 from isac.runtime.scoring.db.schema import open_database
 from isac.runtime.scoring.db.store import (
     RunRecord,
@@ -36,9 +36,11 @@ from isac.runtime.scoring.db.store import (
     overlapping_rows,
     text_column,
 )
+from isac.runtime.scoring.db.tasks_table import store_task_table
 from isac.runtime.scoring.profiles import RowChecker, get_profile
 from isac.runtime.scoring.run_inputs import ManifestInput, RunInputs, read_run_inputs
 from isac.runtime.scoring.stat_columns import SubtaskBatch, metric_columns
+from isac.runtime.scoring.task_definitions import TaskTable, load_task_table
 
 CHUNK_ROWS = 50_000  # manifest rows judged and inserted together; bounds memory on the largest manifests
 
@@ -140,6 +142,28 @@ class LazyMeteor:
             scorer.close()  # type: ignore[attr-defined]
 
 
+class ScoringResources:
+    """Shared helpers that metrics ask for by name during one `isac score` (see `Resources`).
+
+    `meteor`: the running METEOR scorer (None when METEOR is off or cannot run here).
+    """
+
+    def __init__(self, meteor: LazyMeteor) -> None:
+        self.meteor = meteor
+        self.warnings: list[str] = []
+
+    def get(self, name: str) -> object | None:
+        """The resource `name`, started on first use; None when unavailable or unknown."""
+        if name == "meteor":
+            return self.meteor.get()
+        return None
+
+    def warn(self, message: str) -> None:
+        """Record a warning printed after scoring."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
 @dataclass
 class _Counts:
     total: int = 0
@@ -170,10 +194,11 @@ def score_runs(
     checker = get_profile(profile).load()
     clock = clock or StageClock()
     meteor_session = LazyMeteor(meteor, meteor_scorer)
+    resources = ScoringResources(meteor_session)
     connection = open_database(db_path)
     try:
         return [
-            score_run(connection, Path(run_dir), checker, profile, name, search_dirs, meteor_session, clock)
+            score_run(connection, Path(run_dir), checker, profile, name, search_dirs, resources, clock)
             for run_dir in run_dirs
         ]
     finally:
@@ -188,12 +213,13 @@ def score_run(
     profile: str,
     name: str | None,
     search_dirs: Sequence[Path],
-    meteor: LazyMeteor,
+    resources: ScoringResources,
     clock: StageClock,
 ) -> ScoreReport:
     """Score one run directory in one transaction (see the module docstring)."""
     with clock.stage("read"):
         inputs = read_run_inputs(run_dir, search_dirs)
+        tasks, task_warnings = load_task_table(manifest.path.parent for manifest in inputs.manifests)
     model = name or inputs.model_id
     counts = _Counts()
     # tqdm shows the bar only on a terminal (disable=None), so logs and pipes stay clean
@@ -208,6 +234,7 @@ def score_run(
     connection.execute("BEGIN TRANSACTION")
     try:
         previous_models = delete_run(connection, inputs.run_id)
+        store_task_table(connection, tasks)
         for manifest in inputs.manifests:
             with clock.stage("load"):
                 insert_manifest_rows(connection, manifest.path)
@@ -219,7 +246,7 @@ def score_run(
                         {"run_id": inputs.run_id, "manifest": manifest.name},
                         {"row_id": text_column([row.id for row in chunk])},
                     )
-                _score_chunk(connection, chunk, inputs, checker, meteor, clock, counts)
+                _score_chunk(connection, chunk, inputs, checker, tasks, resources, clock, counts)
                 bar.update(len(chunk))
         bar.close()
         record = RunRecord(
@@ -236,15 +263,15 @@ def score_run(
             records_unknown=inputs.records_unknown,
         )
         insert_run(connection, record)
-        with clock.stage("meteor aggregate"):
-            groups = refresh_meteor_scores(connection, {model, *previous_models}, meteor.get)
+        with clock.stage("group aggregate"):
+            groups = refresh_group_scores(connection, {model, *previous_models}, resources)
         overlap = overlapping_rows(connection, model)
         connection.execute("COMMIT")
     except BaseException:
         bar.close()
         connection.execute("ROLLBACK")
         raise
-    warnings = list(meteor.warnings)
+    warnings = [*task_warnings, *resources.meteor.warnings, *resources.warnings]
     if overlap:
         warnings.append(
             f"{overlap} rows of model {model!r} are scored by more than one run; the views count them "
@@ -286,7 +313,8 @@ def _score_chunk(
     rows: list[ManifestRow],
     inputs: RunInputs,
     checker: RowChecker,
-    meteor: LazyMeteor,
+    tasks: TaskTable,
+    resources: ScoringResources,
     clock: StageClock,
     counts: _Counts,
 ) -> None:
@@ -317,9 +345,8 @@ def _score_chunk(
                     batch = batches[subtask] = SubtaskBatch(subtask)
                 batch.add(row.id, verdict.compliant, answer, row.references.get(subtask, ()))
     for subtask, batch in batches.items():
-        scorer = meteor.get() if subtask == "AAC" else None
         with clock.stage(f"metrics {subtask}"):
-            columns = metric_columns(batch, scorer)
+            columns = metric_columns(batch, tasks, resources)
         with clock.stage("insert"):
             columns |= {
                 "row_id": text_column(batch.row_ids),

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from isac.compiler.datasets import load_dataset
+from isac.compiler.datasets.labels import conform_labels
 from isac.compiler.errors import DatasetError
 
 GOOD = [
@@ -25,8 +26,26 @@ def test_valid_file(tmp_path: Path, fake) -> None:
     index = load_dataset("jsonl", tmp_path, {"file": "custom.jsonl"}, name="my-data")
     assert index.name == "my-data" and index.adapter == "jsonl"
     assert [item.item_id for item in index.items] == ["a", "b"]
-    assert index.items[0].references == {"AAC": ("one", "two"), "SER": ("happy",)}
-    assert index.items[1].references == {"ASR": ("hello world",), "GR": ("male",)}
+    # the adapter keeps texts as written; compile conforms labels to the spec (test below)
+    assert index.items[0].references == {"AAC": ("one", "two"), "SER": (" Happy ",)}
+    assert index.items[1].references == {"ASR": ("hello world",), "GR": ("Male",)}
+
+
+def test_any_task_name_is_accepted(tmp_path: Path, fake) -> None:
+    record = {"id": "a", "audio": "mine/a.wav", "references": {"KWS": "yes", "LID2": ["en"]}}
+    write_jsonl(tmp_path, fake, [json.dumps(record)])
+    [item] = load_dataset("jsonl", tmp_path, {"file": "custom.jsonl"}).items
+    assert item.references == {"KWS": ("yes",), "LID2": ("en",)}
+
+
+def test_labels_are_conformed_to_the_spec_label_sets(tmp_path: Path, fake) -> None:
+    write_jsonl(tmp_path, fake, [json.dumps(record) for record in GOOD])
+    index = load_dataset("jsonl", tmp_path, {"file": "custom.jsonl"}, name="my-data")
+    conformed = conform_labels(index, {"SER": ("happy", "sad"), "GR": ("male", "female"), "ASR": ()})
+    assert conformed.items[0].references == {"AAC": ("one", "two"), "SER": ("happy",)}
+    assert conformed.items[1].references == {"ASR": ("hello world",), "GR": ("male",)}
+    with pytest.raises(DatasetError, match=r"item a: SER label 'happy' is not one of the task's labels"):
+        conform_labels(index, {"SER": ("angry", "sad")})
 
 
 @pytest.mark.parametrize(
@@ -52,8 +71,8 @@ def test_valid_file(tmp_path: Path, fake) -> None:
             r":2: key 'audio' must be a POSIX path",
         ),
         (
-            '{"id": "c", "audio": "c.wav", "references": {"KWS": "x"}}',
-            r":2: key 'references\.KWS': unknown task",
+            '{"id": "c", "audio": "c.wav", "references": {"kws": "x"}}',
+            r":2: key 'references\.kws': not a task name",
         ),
         ('{"id": "c", "audio": "c.wav", "references": {"AAC": []}}', r":2: key 'references\.AAC' must be"),
         ('{"id": "c", "audio": "c.wav", "references": {"ASR": 5}}', r":2: key 'references\.ASR' must be"),

@@ -21,7 +21,7 @@ import duckdb
 
 from isac.compiler.errors import ScoringError
 from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, F_VARIATIONS
-from isac.runtime.scoring.db.meteor_table import POOLED
+from isac.runtime.scoring.db.group_table import POOLED
 from isac.runtime.scoring.db.schema import open_database
 from isac.runtime.scoring.metrics.bleu import BleuScore, BleuStats, bleu_from_totals
 from isac.runtime.scoring.metrics.wer import wer_from_totals
@@ -58,7 +58,7 @@ _STAT_FIELDS: tuple[str, ...] = (
     "compliant",
     "wer_errors",
     "wer_ref_words",
-    "acc_correct",
+    "accuracy_correct",
     "bleu_sys_len",
     "bleu_ref_len",
     "bleu_match_1",
@@ -100,7 +100,7 @@ def _entry_asr(sums: Sums, _meteor: float | None) -> dict[str, Any]:
 
 
 def _entry_acc(sums: Sums, _meteor: float | None) -> dict[str, Any]:
-    accuracy = 100.0 * sums["acc_correct"] / sums["n"] if sums["n"] else 0.0
+    accuracy = 100.0 * sums["accuracy_correct"] / sums["n"] if sums["n"] else 0.0
     return {"ifr": round(sums.ifr, 2), "acc": round(accuracy, 2)}
 
 

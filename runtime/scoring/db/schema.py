@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metric_registry import all_metrics, stat_columns
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: tasks, axes and metric columns come from the compiled spec and the registry
 VIEWS: tuple[str, ...] = (
     "scored",
     "ifr",
@@ -26,12 +27,27 @@ VIEWS: tuple[str, ...] = (
     "axis_scores",
     "area_ratios",
 )
-TABLES: tuple[str, ...] = ("runs", "rows", "run_rows", "responses", "row_scores", "meteor_scores")
 
 
 def sql_text(name: str) -> str:
     """The text of one of the package's SQL files (`schema.sql`, `views.sql`)."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def views_sql() -> str:
+    """`views.sql` with the parts generated from the metric registry filled in.
+
+    `variant_stats` sums every numeric statistic column; `metric_if` picks each task's value with its
+    metric's SQL (or its materialised `group_scores` value for metrics aggregated in Python).
+    """
+    sums = "".join(
+        f",\n    sum({column.name}) AS {column.name}" for column in stat_columns() if column.summable
+    )
+    cases = []
+    for metric in all_metrics():
+        value = metric.sql_value("s") if metric.value_sql is not None else "g.value"
+        cases.append(f"\n        WHEN '{metric.name}' THEN {value}")
+    return sql_text("views.sql").replace("{{stat_sums}}", sums).replace("{{metric_values}}", "".join(cases))
 
 
 def open_database(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -70,7 +86,11 @@ def _install(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
                 f"{path}: database layout version {found[0][0]}, this isac writes version "
                 f"{SCHEMA_VERSION}; score into a new --db file"
             )
-        connection.execute(sql_text("views.sql"))
+        for column in stat_columns():
+            connection.execute(
+                f"ALTER TABLE row_scores ADD COLUMN IF NOT EXISTS {column.name} {column.sql_type}"
+            )
+        connection.execute(views_sql())
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

@@ -55,70 +55,66 @@ CREATE TABLE IF NOT EXISTS responses (
     attempt BIGINT
 );
 
--- One line per (run, row, subtask): the profile's verdict and the metric's sufficient statistics of
--- the compliance-aware answer. Columns of other tasks' metrics are NULL.
+-- One line per (run, row, subtask): the profile's verdict and the compliance-aware answer. Each
+-- registered metric adds its per-row sufficient statistics as columns (`wer_errors`, `bleu_sys_len`,
+-- ...; see isac.runtime.scoring.metric_registry); columns of other tasks' metrics are NULL.
 CREATE TABLE IF NOT EXISTS row_scores (
     run_id VARCHAR NOT NULL,
     row_id VARCHAR NOT NULL,
     subtask VARCHAR NOT NULL,
     compliant BOOLEAN NOT NULL,
-    answer VARCHAR NOT NULL,
-    wer_errors BIGINT,
-    wer_ref_words BIGINT,
-    bleu_sys_len BIGINT,
-    bleu_ref_len BIGINT,
-    bleu_match_1 BIGINT,
-    bleu_match_2 BIGINT,
-    bleu_match_3 BIGINT,
-    bleu_match_4 BIGINT,
-    bleu_total_1 BIGINT,
-    bleu_total_2 BIGINT,
-    bleu_total_3 BIGINT,
-    bleu_total_4 BIGINT,
-    acc_correct INTEGER,
-    meteor_backend VARCHAR,
-    meteor_stats VARCHAR
+    answer VARCHAR NOT NULL
 );
 
--- METEOR per (model, dimension, class, variant, task): the jar aggregates segment statistics (it is
--- not a mean), so it is computed in Python after each `isac score` and stored here. `backend` says
--- which METEOR made it: meteor-1.5-jar (exact) or nltk-approx (labelled fallback without Java).
-CREATE TABLE IF NOT EXISTS meteor_scores (
+-- The tasks of the scored manifest sets, as their spec declared them (compiled into isac.lock.json):
+-- the metric each task is scored with, its direction, options, labels, and the task's position.
+CREATE TABLE IF NOT EXISTS tasks (
+    task VARCHAR PRIMARY KEY,
+    task_order INTEGER NOT NULL,
+    metric VARCHAR NOT NULL,          -- the metric's display label (WER, BLEU, ACC, METEOR, ...)
+    metric_name VARCHAR NOT NULL,     -- its registry name (wer, bleu, accuracy, meteor, ...)
+    higher_is_better BOOLEAN NOT NULL,
+    metric_version VARCHAR,
+    metric_options JSON,
+    digits INTEGER,
+    labels VARCHAR[],
+    answer VARCHAR,
+    dataset VARCHAR
+);
+
+-- The radar axes in the order the area formula walks them (from the compiled sets' spec).
+CREATE TABLE IF NOT EXISTS axes (
+    variation_class VARCHAR PRIMARY KEY,
+    dimension VARCHAR NOT NULL,
+    axis_index INTEGER NOT NULL,
+    name VARCHAR NOT NULL
+);
+
+-- Values of metrics that do not aggregate by sums (METEOR 1.5: the jar recomputes the corpus score
+-- from summed segment statistics with a per-segment adjustment), per (model, dimension, class,
+-- variant, task); computed in Python after each `isac score`. `variation_class = '*'` and
+-- `variant = '*'` pool every row of a dimension. `backend` says what computed the value
+-- (meteor-1.5-jar exact, nltk-approx the labelled fallback without Java).
+CREATE TABLE IF NOT EXISTS group_scores (
     model VARCHAR NOT NULL,
     dimension VARCHAR NOT NULL,
     variation_class VARCHAR NOT NULL,
     variant VARCHAR NOT NULL,
     task VARCHAR NOT NULL,
+    metric_name VARCHAR NOT NULL,
     n BIGINT NOT NULL,
-    meteor DOUBLE,
+    value DOUBLE,
     backend VARCHAR
 );
 
--- Which metric each (sub)task is scored with.
-CREATE OR REPLACE TABLE task_metrics AS
-SELECT * FROM (VALUES
-    ('ASR', 'WER', false),
-    ('S2TT', 'BLEU', true),
-    ('SER', 'ACC', true),
-    ('GR', 'ACC', true),
-    ('AAC', 'METEOR', true)
-) AS t(task, metric, higher_is_better);
+-- The metric of each task (a view, kept for queries written against earlier isac versions).
+CREATE OR REPLACE VIEW task_metrics AS
+SELECT task, metric, higher_is_better FROM tasks;
 
--- The radar axes in the order the area formula walks them.
-CREATE OR REPLACE TABLE axes AS
-SELECT * FROM (VALUES
-    ('D1', 'D', 0, 'default'),
-    ('D2', 'D', 1, 'case'),
-    ('D3', 'D', 2, 'robustness'),
-    ('D4', 'D', 3, 'semantic complexity'),
-    ('D5', 'D', 4, 'punctuation'),
-    ('F1', 'F', 5, 'answer only'),
-    ('F2', 'F', 6, 'case'),
-    ('F3', 'F', 7, 'decoration'),
-    ('F4', 'F', 8, 'JSON'),
-    ('N1', 'N', 9, 'two subtasks'),
-    ('N2', 'N', 10, 'three subtasks')
-) AS t(variation_class, dimension, axis_index, name);
+-- METEOR groups (a view over group_scores, kept for queries written against earlier isac versions).
+CREATE OR REPLACE VIEW meteor_scores AS
+SELECT model, dimension, variation_class, variant, task, n, value AS meteor, backend
+FROM group_scores WHERE metric_name = 'meteor';
 
 -- sacrebleu's BLEU precision for n-gram order n with exponential smoothing: `zeros` counts the orders
 -- up to n that had no match (each one halves the smoothed precision again).

@@ -35,7 +35,8 @@ FROM scored
 GROUP BY model, dimension, variation_class, variant, task;
 
 -- Summed sufficient statistics per (model, dimension, class, variant, task): corpus metrics are
--- functions of these sums (jiwer corpus WER, sacrebleu corpus BLEU, accuracy).
+-- functions of these sums (jiwer corpus WER, sacrebleu corpus BLEU, accuracy, ...). One sum per numeric
+-- statistic column of every registered metric (generated: see isac.runtime.scoring.db.schema).
 CREATE OR REPLACE VIEW variant_stats AS
 SELECT
     model,
@@ -44,25 +45,13 @@ SELECT
     variant,
     task,
     count(*) AS n,
-    count(*) FILTER (WHERE compliant) AS compliant,
-    sum(wer_errors) AS wer_errors,
-    sum(wer_ref_words) AS wer_ref_words,
-    sum(acc_correct) AS acc_correct,
-    sum(bleu_sys_len) AS bleu_sys_len,
-    sum(bleu_ref_len) AS bleu_ref_len,
-    sum(bleu_match_1) AS bleu_match_1,
-    sum(bleu_match_2) AS bleu_match_2,
-    sum(bleu_match_3) AS bleu_match_3,
-    sum(bleu_match_4) AS bleu_match_4,
-    sum(bleu_total_1) AS bleu_total_1,
-    sum(bleu_total_2) AS bleu_total_2,
-    sum(bleu_total_3) AS bleu_total_3,
-    sum(bleu_total_4) AS bleu_total_4
+    count(*) FILTER (WHERE compliant) AS compliant{{stat_sums}}
 FROM scored
 GROUP BY model, dimension, variation_class, variant, task;
 
--- Compliance-aware task metric (non-compliant answers scored as "") per variant: WER % (lower is
--- better), BLEU (0-100), ACC %, METEOR (0-1, from the materialised meteor_scores table).
+-- Compliance-aware task metric (non-compliant answers scored as "") per variant, with the metric the
+-- task's spec declares: each registered metric's SQL over the summed statistics (WER %, BLEU 0-100,
+-- ACC %, ...) or, for metrics aggregated in Python (METEOR 0-1), the materialised group_scores value.
 CREATE OR REPLACE VIEW metric_if AS
 SELECT
     s.model,
@@ -70,24 +59,17 @@ SELECT
     s.variation_class,
     s.variant,
     s.task,
-    m.metric,
-    m.higher_is_better,
-    CASE m.metric
-        WHEN 'WER' THEN 100.0 * CAST(s.wer_errors AS DOUBLE) / nullif(s.wer_ref_words, 0)
-        WHEN 'ACC' THEN 100.0 * CAST(s.acc_correct AS DOUBLE) / s.n
-        WHEN 'BLEU' THEN bleu_score(
-            CAST(s.bleu_sys_len AS DOUBLE), CAST(s.bleu_ref_len AS DOUBLE),
-            s.bleu_match_1, s.bleu_match_2, s.bleu_match_3, s.bleu_match_4,
-            s.bleu_total_1, s.bleu_total_2, s.bleu_total_3, s.bleu_total_4)
-        WHEN 'METEOR' THEN ms.meteor
+    t.metric,
+    t.higher_is_better,
+    CASE t.metric_name{{metric_values}}
     END AS value,
     100.0 * CAST(s.compliant AS DOUBLE) / s.n AS ifr,
     s.n
 FROM variant_stats AS s
-JOIN task_metrics AS m ON m.task = s.task
-LEFT JOIN meteor_scores AS ms
-    ON ms.model = s.model AND ms.dimension = s.dimension AND ms.variation_class = s.variation_class
-    AND ms.variant = s.variant AND ms.task = s.task;
+JOIN tasks AS t ON t.task = s.task
+LEFT JOIN group_scores AS g
+    ON g.model = s.model AND g.dimension = s.dimension AND g.variation_class = s.variation_class
+    AND g.variant = s.variant AND g.task = s.task AND g.metric_name = t.metric_name;
 
 -- Class value per (model, class, task): the unweighted mean over the class's variants.
 CREATE OR REPLACE VIEW class_scores AS
@@ -136,7 +118,7 @@ FROM class_scores AS c
 JOIN best AS b ON b.variation_class = c.variation_class AND b.task = c.task;
 
 -- One radar axis per (model, class): IFR and RPS averaged over the tasks the model has in the class
--- (N1/N2: over the ASR, SER and GR subtasks of composite rows).
+-- (N classes: over the subtasks of composite rows).
 CREATE OR REPLACE VIEW axis_scores AS
 SELECT
     c.model,
@@ -152,8 +134,9 @@ JOIN rps AS r ON r.model = c.model AND r.variation_class = c.variation_class AND
 JOIN axes AS a ON a.variation_class = c.variation_class
 GROUP BY c.model, c.dimension, c.variation_class, a.axis_index;
 
--- Normalised radar areas per model: sum_i r_i * r_(i+1 mod 11) / 11 over the 11 axes in the order
--- D1..D5, F1..F4, N1, N2, radii clamped to [0, 1], x100. A missing axis has radius 0.
+-- Normalised radar areas per model: sum_i r_i * r_(i+1 mod k) / k over the k axes of the `axes` table
+-- in their order (ISA-Bench: D1..D5, F1..F4, N1, N2), radii clamped to [0, 1], x100. A missing axis
+-- has radius 0.
 CREATE OR REPLACE VIEW area_ratios AS
 WITH models AS (
     SELECT DISTINCT model FROM runs
@@ -182,8 +165,8 @@ neighbours AS (
 )
 SELECT
     model,
-    100.0 * sum(r_ifr * next_ifr) / 11.0 AS ifr_area,
-    100.0 * sum(r_rps * next_rps) / 11.0 AS rps_area,
+    100.0 * sum(r_ifr * next_ifr) / count(*) AS ifr_area,
+    100.0 * sum(r_rps * next_rps) / count(*) AS rps_area,
     count(*) FILTER (WHERE present) AS axes
 FROM neighbours
 GROUP BY model;

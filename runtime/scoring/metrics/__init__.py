@@ -3,20 +3,20 @@
 Every metric splits into (a) a function computing frozen per-row statistics, which scoring stores in
 DuckDB, and (b) an aggregation from any group of those rows to the group's corpus value:
 
-- ASR, WER (%): `wer_row_stats` -> `WerStats`; `corpus_wer`
+Each metric module also defines `METRIC`, its registered `MetricDefinition` (see `definition.py` and
+`isac.runtime.scoring.metric_registry`); which task uses which metric is declared by the spec.
+
+- WER (%): `wer_row_stats` -> `WerStats`; `corpus_wer`
   (SQL: 100 * sum(errors) / greatest(sum(ref_words), 1)).
-- S2TT, BLEU (0..100): `bleu_row_stats` -> `BleuStats`; `corpus_bleu` (SQL: sum the columns, then
+- BLEU (0..100): `bleu_row_stats` -> `BleuStats`; `corpus_bleu` (SQL: sum the columns, then
   `bleu_from_totals`).
-- SER and GR, ACC (%): `accuracy_row_stats` -> `AccuracyStats`; `corpus_accuracy` (SQL: 100 * avg(correct)).
-- AAC, METEOR (0..1): `meteor_row_stats` -> `MeteorStats`; `corpus_meteor` (sum `summable()` field-wise,
+- ACC (%): `accuracy_row_stats` -> `AccuracyStats`; `corpus_accuracy` (SQL: 100 * avg(correct)).
+- METEOR (0..1): `meteor_row_stats` -> `MeteorStats`; `corpus_meteor` (sum `summable()` field-wise,
   then `scorer.score_from_totals`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from isac.compiler.errors import ScoringError
 from isac.runtime.scoring.metrics.accuracy import (
     AccuracyStats,
     accuracy_row_stats,
@@ -49,39 +49,8 @@ from isac.runtime.scoring.metrics.wer import (
     wer_row_stats,
 )
 
-
-@dataclass(frozen=True)
-class TaskMetric:
-    """Which metric scores a task, its direction and the statistics type its rows store."""
-
-    task: str
-    metric: str
-    higher_is_better: bool
-    stats_type: type
-
-
-METRICS_BY_TASK: dict[str, TaskMetric] = {
-    "ASR": TaskMetric("ASR", "WER", False, WerStats),
-    "S2TT": TaskMetric("S2TT", "BLEU", True, BleuStats),
-    "SER": TaskMetric("SER", "ACC", True, AccuracyStats),
-    "GR": TaskMetric("GR", "ACC", True, AccuracyStats),
-    "AAC": TaskMetric("AAC", "METEOR", True, MeteorStats),
-}
-
-
-def metric_for_task(task: str) -> TaskMetric:
-    """The metric of a single task (`ASR`, `S2TT`, `SER`, `GR`, `AAC`)."""
-    try:
-        return METRICS_BY_TASK[task]
-    except KeyError:
-        raise ScoringError(
-            f"no metric for task {task!r}; expected one of {sorted(METRICS_BY_TASK)}"
-        ) from None
-
-
 __all__ = [
     "JAR_BACKEND",
-    "METRICS_BY_TASK",
     "NLTK_BACKEND",
     "AccuracyStats",
     "BleuScore",
@@ -91,7 +60,6 @@ __all__ = [
     "MeteorStats",
     "MetricResult",
     "Normalizer",
-    "TaskMetric",
     "WerStats",
     "accuracy_row_stats",
     "bleu_from_totals",
@@ -103,7 +71,6 @@ __all__ = [
     "english_normalizer",
     "extract_label",
     "meteor_row_stats",
-    "metric_for_task",
     "open_meteor",
     "sum_bleu_stats",
     "sum_meteor_stats",

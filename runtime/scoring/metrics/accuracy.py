@@ -13,6 +13,13 @@ from functools import cache
 from typing import ClassVar
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.definition import (
+    Columns,
+    MetricDefinition,
+    MetricInput,
+    StatColumn,
+    integer_column,
+)
 from isac.runtime.scoring.metrics.result import MetricResult
 
 
@@ -75,3 +82,27 @@ def corpus_accuracy(stats: Iterable[AccuracyStats]) -> MetricResult:
     if rows == 0:
         raise ScoringError("accuracy needs at least one row to aggregate")
     return MetricResult("ACC", 100.0 * correct / rows, rows, "isac")
+
+
+# ------------------------------------------------------------------------------------ metric definition
+
+
+def _row_stats(batch: MetricInput) -> Columns:
+    references = [ref.lower() for ref in batch.first_references()]
+    # The task's declared labels first; a reference outside them still scores (it can only be matched
+    # by an answer naming it), so a dataset with an extra class is measured rather than refused here.
+    labels = tuple(dict.fromkeys((*(label.lower() for label in batch.labels), *sorted(set(references)))))
+    stats = accuracy_row_stats(batch.answers, references, labels)
+    return {"accuracy_correct": integer_column([int(s.correct) for s in stats])}
+
+
+METRIC = MetricDefinition(
+    name="accuracy",
+    label="ACC",
+    higher_is_better=True,
+    version="isac-first-whole-word-label-1",
+    description="accuracy in percent: the first whole-word label in the answer equals the reference label",
+    columns=(StatColumn("accuracy_correct", "BIGINT"),),
+    row_stats=_row_stats,
+    value_sql="100.0 * CAST({accuracy_correct} AS DOUBLE) / {n}",
+)

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
+from importlib.metadata import version as package_version
 from typing import Any, ClassVar
 
-from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.bleu import _TOKENIZERS, BLEU
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.definition import (
+    Columns,
+    MetricDefinition,
+    MetricInput,
+    StatColumn,
+    integer_column,
+)
 from isac.runtime.scoring.metrics.result import MetricResult
+from isac.runtime.scoring.workers import parallel_rows
 
 ORDER = 4
 TOKENIZE = "zh"
@@ -69,12 +78,14 @@ class BleuScore:
 
 
 @cache
-def _metric() -> BLEU:
+def _metric(tokenize: str = TOKENIZE) -> BLEU:
     # force=True only silences sacrebleu's "looks tokenized" log warning; it changes no number.
-    return BLEU(tokenize=TOKENIZE, smooth_method=SMOOTH_METHOD, force=True)
+    return BLEU(tokenize=tokenize, smooth_method=SMOOTH_METHOD, force=True)
 
 
-def bleu_row_stats(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> list[BleuStats]:
+def bleu_row_stats(
+    hypotheses: Sequence[str], references: Sequence[Sequence[str]], tokenize: str = TOKENIZE
+) -> list[BleuStats]:
     """Per-row BLEU statistics. `references[i]` holds the reference translations of row i (one or more).
 
     Rows may have different numbers of references; each row's statistics use the references it has,
@@ -85,7 +96,7 @@ def bleu_row_stats(hypotheses: Sequence[str], references: Sequence[Sequence[str]
             f"BLEU needs references for every hypothesis; got {len(hypotheses)} hypotheses "
             f"and {len(references)} reference lists"
         )
-    metric = _metric()
+    metric = _metric(tokenize)
     # The same reference recurs once per instruction variant and many answers repeat (empty ones
     # above all), so tokenization and reference n-grams are computed once per distinct text. The
     # steps are sacrebleu's own, in the order its corpus_score applies them.
@@ -149,3 +160,50 @@ def corpus_bleu(stats: Iterable[BleuStats]) -> MetricResult:
     if rows == 0:
         raise ScoringError("BLEU needs at least one row to aggregate")
     return MetricResult("BLEU", bleu_from_totals(total).score, rows, f"sacrebleu-{TOKENIZE}")
+
+
+# ------------------------------------------------------------------------------------ metric definition
+
+
+def _row_stats(batch: MetricInput) -> Columns:
+    tokenize = str(batch.options.get("tokenize", TOKENIZE))
+    compute = bleu_row_stats if tokenize == TOKENIZE else partial(_bleu_with, tokenize)
+    stats = parallel_rows(compute, batch.answers, batch.references)
+    columns = {
+        "bleu_sys_len": integer_column([s.sys_len for s in stats]),
+        "bleu_ref_len": integer_column([s.ref_len for s in stats]),
+    }
+    for n in range(ORDER):
+        columns[f"bleu_match_{n + 1}"] = integer_column([s.matches[n] for s in stats])
+        columns[f"bleu_total_{n + 1}"] = integer_column([s.totals[n] for s in stats])
+    return columns
+
+
+def _bleu_with(
+    tokenize: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]]
+) -> list[BleuStats]:
+    return bleu_row_stats(hypotheses, references, tokenize)
+
+
+_COLUMN_NAMES = (
+    "bleu_sys_len",
+    "bleu_ref_len",
+    *(f"bleu_match_{n}" for n in range(1, ORDER + 1)),
+    *(f"bleu_total_{n}" for n in range(1, ORDER + 1)),
+)
+
+METRIC = MetricDefinition(
+    name="bleu",
+    label="BLEU",
+    higher_is_better=True,
+    version=f"sacrebleu-{package_version('sacrebleu')}",
+    description="corpus BLEU (sacrebleu, exp smoothing), from summed n-gram statistics",
+    columns=tuple(StatColumn(name, "BIGINT") for name in _COLUMN_NAMES),
+    row_stats=_row_stats,
+    value_sql=(
+        "bleu_score(CAST({bleu_sys_len} AS DOUBLE), CAST({bleu_ref_len} AS DOUBLE), "
+        "{bleu_match_1}, {bleu_match_2}, {bleu_match_3}, {bleu_match_4}, "
+        "{bleu_total_1}, {bleu_total_2}, {bleu_total_3}, {bleu_total_4})"
+    ),
+    options={"tokenize": tuple(sorted(_TOKENIZERS))},
+)

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.definition import (
+    Columns,
+    MetricDefinition,
+    MetricInput,
+    Resources,
+    StatColumn,
+    text_values,
+)
 from isac.runtime.scoring.metrics.java_tools import java_available
 from isac.runtime.scoring.metrics.meteor_stats import JAR_BACKEND, NLTK_BACKEND, MeteorStats, sum_meteor_stats
 from isac.runtime.scoring.metrics.result import MetricResult
@@ -73,3 +81,58 @@ def corpus_meteor(stats: Iterable[MeteorStats], scorer: MeteorScorer) -> MetricR
             f"METEOR statistics from backend {backend!r} cannot be scored by {scorer.backend!r}"
         )
     return MetricResult("METEOR", scorer.score_from_totals(totals), rows, backend)
+
+
+# ------------------------------------------------------------------------------------ metric definition
+
+METEOR_RESOURCE = "meteor"  # the shared scorer of a scoring session (see pipeline.ScoringResources)
+
+
+def _row_stats(batch: MetricInput) -> Columns:
+    scorer = batch.resources.get(METEOR_RESOURCE)
+    if scorer is None:  # METEOR switched off or unavailable: the views show NULL for it
+        return {
+            "meteor_backend": text_values([None] * len(batch)),
+            "meteor_stats": text_values([None] * len(batch)),
+        }
+    stats = scorer.row_stats(batch.answers, batch.references)
+    return {
+        "meteor_backend": text_values([s.backend for s in stats]),
+        "meteor_stats": text_values([s.line for s in stats]),
+    }
+
+
+def _group_value(rows: Sequence[tuple[Any, ...]], resources: Resources) -> tuple[float | None, str | None]:
+    """METEOR of a group from its rows' (backend, statistics line): the jar's EVAL of the summed totals.
+
+    A group mixing backends, or with a row lacking statistics, is NULL rather than a wrong number.
+    """
+    backends = {backend for backend, _line in rows}
+    if len(backends) != 1 or any(line is None for _backend, line in rows):
+        return None, None
+    [backend] = backends
+    if backend not in (JAR_BACKEND, NLTK_BACKEND):
+        return None, None
+    totals: list[float] = []
+    for _backend, line in rows:
+        values = MeteorStats.from_line(backend, line).summable()
+        totals = list(values) if not totals else [a + b for a, b in zip(totals, values, strict=True)]
+    if backend == NLTK_BACKEND:  # a mean of segment scores: no process needed
+        return float(totals[0] / totals[1]), backend
+    scorer = resources.get(METEOR_RESOURCE)
+    if scorer is None or scorer.backend != JAR_BACKEND:
+        return None, None
+    return scorer.score_from_totals(totals), backend
+
+
+METRIC = MetricDefinition(
+    name="meteor",
+    label="METEOR",
+    higher_is_better=True,
+    version="meteor-1.5",
+    description="METEOR 1.5 (the original jar, -l en -norm, PTB-tokenised); nltk-approx without Java",
+    columns=(StatColumn("meteor_backend", "VARCHAR"), StatColumn("meteor_stats", "VARCHAR")),
+    row_stats=_row_stats,
+    group_value=_group_value,
+    digits=3,
+)

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version as package_version
 from typing import ClassVar
 
 import jiwer
 
 from isac.compiler.errors import ScoringError
+from isac.runtime.scoring.metrics.definition import (
+    Columns,
+    MetricDefinition,
+    MetricInput,
+    StatColumn,
+    integer_column,
+)
 from isac.runtime.scoring.metrics.result import MetricResult
+from isac.runtime.scoring.workers import parallel_rows
 
 Normalizer = Callable[[str], str]
 
@@ -141,3 +150,43 @@ def corpus_wer(stats: Iterable[WerStats]) -> MetricResult:
     if rows == 0:
         raise ScoringError("WER needs at least one row to aggregate")
     return MetricResult("WER", wer_from_totals(errors, ref_words), rows, "jiwer")
+
+
+# ------------------------------------------------------------------------------------ metric definition
+
+_NORMALIZERS = ("whisper-english", "none")
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _wer_english(hypotheses: Sequence[str], references: Sequence[str]) -> list[WerStats]:
+    return wer_row_stats(hypotheses, references)
+
+
+def _wer_verbatim(hypotheses: Sequence[str], references: Sequence[str]) -> list[WerStats]:
+    return wer_row_stats(hypotheses, references, normalizer=_identity)
+
+
+def _row_stats(batch: MetricInput) -> Columns:
+    # module-level functions, so that worker processes can unpickle them by name
+    compute = _wer_verbatim if batch.options.get("normalizer") == "none" else _wer_english
+    stats = parallel_rows(compute, batch.answers, batch.first_references())
+    return {
+        "wer_errors": integer_column([s.errors for s in stats]),
+        "wer_ref_words": integer_column([s.ref_words for s in stats]),
+    }
+
+
+METRIC = MetricDefinition(
+    name="wer",
+    label="WER",
+    higher_is_better=False,
+    version=f"jiwer-{package_version('jiwer')}",
+    description="word error rate in percent (jiwer), both sides normalised like whisper's English normaliser",
+    columns=(StatColumn("wer_errors", "BIGINT"), StatColumn("wer_ref_words", "BIGINT")),
+    row_stats=_row_stats,
+    value_sql="100.0 * CAST({wer_errors} AS DOUBLE) / nullif({wer_ref_words}, 0)",
+    options={"normalizer": _NORMALIZERS},
+)
