@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, F_VARIATIONS
+from isac.runtime.isa_v1.rules.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, F_VARIATIONS
 from isac.runtime.scoring.db.meteor_table import POOLED
 from isac.runtime.scoring.db.schema import open_database
 from isac.runtime.scoring.metrics.bleu import BleuScore, BleuStats, bleu_from_totals

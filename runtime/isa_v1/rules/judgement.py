@@ -36,6 +36,12 @@ F_VARIATION_NAMES: dict[str, str] = {"answer_only": "constrain"}
 N_BRANCH_NAMES: dict[str, str] = {"separator": "separation", "json": "json"}
 
 
+def variation_name(dimension: str, variant: str) -> str:
+    """The official variation (D, F) or branch (N) name of an isac variant."""
+    names = {"D": D_VARIATION_NAMES, "F": F_VARIATION_NAMES}.get(dimension, N_BRANCH_NAMES)
+    return names.get(variant, variant)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """Whether one response complies, and the hypothesis the official metric sees ("" if not).

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from isac.runtime.official.merged import ModelMetrics
+from isac.runtime.isa_v1.merged import ModelMetrics
 
 AXES: tuple[str, ...] = (
     "D-default",
