@@ -27,7 +27,6 @@ F_PARAM_KEYS: dict[str, tuple[str, str | None]] = {
     "wrap": ("lrt", ""),
     "json": ("key", None),
 }
-F_SINGLE_VARIATIONS = ("constrain", "upper_case", "lower_case")
 N_STAGES = ("single-stage", "multi-stage")  # the only stages the N script reads, in this order
 
 
