@@ -1,4 +1,7 @@
-"""Result records and the append-only result log of a run (`RUN_DIR/results.jsonl`).
+"""The append-only result log of a run (`RUN_DIR/results.jsonl`): writing, repairing and reading it.
+
+The file name and the `ResultRecord` model are part of the run directory contract
+(`isac.runtime.run_files`).
 
 The log is the only place a run's answers live, so it is written to survive `kill -9` at any moment:
 each record is one canonical JSON line handed to the kernel with a single `write()` on a file opened
@@ -9,7 +12,6 @@ never rewritten: a rerun or a retry appends a new record and the last record of 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -17,40 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
-from pydantic.dataclasses import dataclass as validated_dataclass
+from pydantic import TypeAdapter, ValidationError
 
 from isac.compiler.errors import RunError, first_validation_problem
-from isac.compiler.rows import canonical_json
+from isac.runtime.run_files import ResultRecord
 
-RESULTS_FILE = "results.jsonl"
 _READ_CHUNK = 1 << 16
-
-
-# A validated dataclass with slots rather than a pydantic model: scoring holds one record per row of a
-# run in memory (355k at full scale), and a slotted record takes a sixth of a model's memory.
-@validated_dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
-class ResultRecord:
-    """What one execution of one row produced (see docs/contracts.md, "Run directory")."""
-
-    row_id: str
-    manifest_sha256: str
-    model: str  # the fingerprint's model_id
-    response: str | None
-    error: str | None
-    latency_s: float
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    attempt: int = 1
-
-    @property
-    def ok(self) -> bool:
-        """True when the row was answered (even with an empty string) rather than failed."""
-        return self.error is None
-
-    def to_line(self) -> str:
-        """The canonical JSON line with its newline, exactly as it is stored."""
-        return canonical_json(dataclasses.asdict(self)) + "\n"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _db_models(db_path: Path) -> dict[str, Any]:
     """Every model of an isac DuckDB file in the merged format (needs isac's scoring database)."""
     try:
-        from isac.runtime.scoring.db.export import export_official_metrics
+        from isac.runtime.isa_v1.export import export_official_metrics
         from isac.runtime.scoring.db.schema import open_database
     except ImportError as error:
         raise ScoringError(f"--db needs isac's scoring database module, missing here ({error})") from None
@@ -63,8 +63,8 @@ def _print_table(rows: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the pool, score the printed models, print a table or JSON."""
-    from isac.runtime.official.leaderboard import build_leaderboard
-    from isac.runtime.official.merged import load_merged, models_from_json
+    from isac.runtime.isa_v1.leaderboard import build_leaderboard
+    from isac.runtime.isa_v1.merged import load_merged, models_from_json
 
     added = [load_merged(path) for path in args.add]
     if args.db is not None:

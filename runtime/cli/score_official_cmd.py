@@ -34,9 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score every result file found, warn about missing ones, write the merged file."""
-    from isac.runtime.official.collect import score_result_dir
-    from isac.runtime.official.merged import write_merged
-    from isac.runtime.official.metrics import meteor_available
+    from isac.runtime.isa_v1.collect import score_result_dir
+    from isac.runtime.isa_v1.merged import write_merged
+    from isac.runtime.isa_v1.metrics import meteor_available
 
     directory: Path = args.directory
     if not directory.is_dir():

@@ -1,14 +1,16 @@
 """The run directory: `run.json` (what produced the results) next to `results.jsonl` (the results).
 
-A run directory belongs to one model fingerprint and one version of each manifest. Reusing it with a
-different model, different generation settings or an edited manifest would silently mix answers to
-different questions, so that is refused. What is compared (decided here, documented in the CLI help):
+The files, their models and the fingerprint rules are defined in `isac.runtime.run_files`; this module
+creates, reopens and locks the directory. A run directory belongs to one model fingerprint and one
+version of each manifest. Reusing it with a different model, different generation settings or an edited
+manifest would silently mix answers to different questions, so that is refused. What is compared
+(documented in the CLI help):
 
-* the fingerprint without `libraries` and `endpoint`: `model_id`, `adapter`, `weights`, `revision`,
-  `generation` and any other key an adapter adds. A change in library versions (a transformers upgrade
-  between resumes) only produces a warning, because pinning every patch release would make long runs
-  impossible to resume after routine maintenance; likewise the URL of an API endpoint (the same served
-  model may move to another host or port).
+* the fingerprint without its volatile keys (`run_files.VOLATILE_FINGERPRINT_KEYS`: `libraries`,
+  `endpoint`): `model_id`, `adapter`, `weights`, `revision`, `generation` and any other key an adapter
+  adds. A change in library versions (a transformers upgrade between resumes) only produces a warning,
+  because pinning every patch release would make long runs impossible to resume after routine
+  maintenance; likewise the URL of an API endpoint (the same served model may move to another host).
 * manifests by file name: a manifest already recorded must have the same sha256. New manifests may be
   added to an existing run (run D today, F tomorrow); they are appended to `run.json`.
 * `data_root` changes produce a warning (data may legitimately move between machines).
@@ -19,7 +21,6 @@ Only one `isac exec` may write to a run directory at a time (an advisory lock on
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,44 +28,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from isac.compiler import __version__
-from isac.compiler.errors import RunError, first_validation_problem
+from isac.compiler.errors import RunError
 from isac.compiler.rows import canonical_json
 from isac.runtime.execution.selection import ManifestFile
-from isac.runtime.results import RESULTS_FILE
-
-RUN_FILE = "run.json"
-LOCK_FILE = ".lock"
-# Fingerprint keys that may change between resumes with only a warning.
-VOLATILE_FINGERPRINT_KEYS: frozenset[str] = frozenset({"libraries", "endpoint"})
-
-
-class ManifestRecord(BaseModel):
-    """A manifest as `run.json` records it."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    path: str
-    sha256: str
-    rows: int
-
-
-class RunInfo(BaseModel):
-    """The content of `run.json`."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    model: dict[str, Any]
-    manifests: tuple[ManifestRecord, ...]
-    data_root: str | None
-    created_at: str
-    isac_version: str = ""
-
-    def to_text(self) -> str:
-        """Pretty JSON with sorted keys and a trailing newline."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+from isac.runtime.run_files import (
+    LOCK_FILE,
+    RESULTS_FILE,
+    RUN_FILE,
+    ManifestRecord,
+    RunInfo,
+    compare_fingerprints,
+    normalise_fingerprint,
+    read_run_info,
+)
 
 
 @dataclass
@@ -86,11 +63,6 @@ class OpenRun:
         if self._lock_fd >= 0:
             os.close(self._lock_fd)
             self._lock_fd = -1
-
-
-def normalise_fingerprint(fingerprint: dict[str, Any]) -> dict[str, Any]:
-    """The fingerprint as it reads back from JSON (tuples become lists, keys sorted)."""
-    return json.loads(canonical_json(fingerprint))
 
 
 def open_run(
@@ -115,20 +87,6 @@ def open_run(
         raise
     run._lock_fd = lock_fd
     return run
-
-
-def read_run_info(directory: Path) -> RunInfo:
-    """Load `run.json` from a run directory."""
-    path = Path(directory) / RUN_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RunError(f"{path}: not found; is {directory} a run directory?") from None
-    try:
-        return RunInfo.model_validate_json(text)
-    except ValidationError as error:
-        where, problem = first_validation_problem(error, "(top level)")
-        raise RunError(f"{path}: malformed run file at {where}: {problem}") from None
 
 
 def _acquire_lock(directory: Path) -> int:
@@ -194,25 +152,21 @@ def _reconcile(
 
 
 def _compare_fingerprints(run_file: Path, recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    stable_keys = sorted((set(recorded) | set(current)) - VOLATILE_FINGERPRINT_KEYS)
-    differences = [
-        f"{key}: {_short(recorded.get(key))} recorded, {_short(current.get(key))} now"
-        for key in stable_keys
-        if recorded.get(key) != current.get(key)
-    ]
-    if differences:
+    comparison = compare_fingerprints(recorded, current)
+    if not comparison.same_run:
+        differences = [
+            f"{key}: {_short(recorded.get(key))} recorded, {_short(current.get(key))} now"
+            for key in comparison.stable_changes
+        ]
         raise RunError(
             f"{run_file}: this run directory belongs to another model configuration "
             f"({'; '.join(differences)}); use a new --out directory or the original settings"
         )
-    warnings = []
-    for key in sorted(VOLATILE_FINGERPRINT_KEYS):
-        if recorded.get(key) != current.get(key):
-            warnings.append(
-                f"{run_file}: {key} changed since the run started ({_short(recorded.get(key))} -> "
-                f"{_short(current.get(key))}); resuming anyway"
-            )
-    return warnings
+    return [
+        f"{run_file}: {key} changed since the run started ({_short(recorded.get(key))} -> "
+        f"{_short(current.get(key))}); resuming anyway"
+        for key in comparison.volatile_changes
+    ]
 
 
 def _short(value: Any) -> str:

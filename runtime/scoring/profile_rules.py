@@ -1,8 +1,7 @@
-"""The row checkers behind the scoring profiles (see `profiles.py`).
+"""The row checker behind the `default` scoring profile (see `profiles.py`).
 
-`default_checker` applies the row's compiled checker spec. `isa_v1_checker` applies the official
-scorer's rules through `isac.runtime.official.bridge`, which maps isac's variant names and checker
-params onto the official rule functions.
+`default_checker` applies the row's compiled checker spec. The `isa-v1` profile's checker lives with
+the rest of the paper's compatibility code (`isac.runtime.isa_v1.profile:isa_v1_checker`).
 """
 
 from __future__ import annotations
@@ -19,10 +18,3 @@ def default_checker() -> RowChecker:
         return check(row.checker, response, row.subtasks)
 
     return judge
-
-
-def isa_v1_checker() -> RowChecker:
-    """Judge each row with the official ISA-Bench v1 rules (`isac.runtime.official`)."""
-    from isac.runtime.official.bridge import isa_v1_check
-
-    return isa_v1_check

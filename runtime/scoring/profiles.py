@@ -6,7 +6,7 @@ install fails with a clear ScoringError when it is chosen, never when isac start
 
 * `default`: the checker kinds of `isac.runtime.scoring.checkers`, driven by each row's compiled
   `checker` spec (docs/contracts.md, "Checker kinds").
-* `isa-v1`: the official ISA-Bench v1 scorer's rules, quirks included (`isac.runtime.official`),
+* `isa-v1`: the official ISA-Bench v1 scorer's rules, quirks included (`isac.runtime.isa_v1`),
   selected by each row's dimension, task and variant.
 """
 
@@ -75,7 +75,7 @@ PROFILES: Mapping[str, Profile] = {
         Profile(
             "isa-v1",
             "the official ISA-Bench v1 scorer's rules and quirks",
-            "isac.runtime.scoring.profile_rules",
+            "isac.runtime.isa_v1.profile",
             "isa_v1_checker",
         ),
     )

@@ -7,7 +7,6 @@ equal the one `run.json` recorded, since results are only meaningful against the
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +14,8 @@ from typing import Any
 
 from isac.compiler.errors import ScoringError
 from isac.compiler.manifests import file_sha256
-from isac.compiler.rows import canonical_json
-from isac.runtime.execution.run_dir import read_run_info
-from isac.runtime.results import RESULTS_FILE, ResultRecord, latest_records
-
-RUN_ID_LENGTH = 16
-# Fingerprint keys that may change while a run is resumed; they do not change the run's identity.
-_VOLATILE_KEYS = frozenset({"libraries"})
+from isac.runtime.results import latest_records
+from isac.runtime.run_files import RESULTS_FILE, RUN_FILE, ResultRecord, read_run_info, run_identity
 
 
 @dataclass(frozen=True)
@@ -53,24 +47,13 @@ class RunInputs:
     records_unknown: int
 
 
-def run_identity(fingerprint: dict[str, Any], created_at: str) -> str:
-    """A run's id: hash of its fingerprint (without volatile keys) and creation time.
-
-    Rescoring the same directory (or a copy) yields the same id, so its rows are replaced; two runs of
-    one model started separately (say D today, F in another directory tomorrow) get different ids.
-    """
-    stable = {key: value for key, value in fingerprint.items() if key not in _VOLATILE_KEYS}
-    payload = canonical_json({"created_at": created_at, "model": stable})
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:RUN_ID_LENGTH]
-
-
 def read_run_inputs(run_dir: Path, search_dirs: Sequence[Path] = ()) -> RunInputs:
     """Load and verify a run directory (raises ScoringError or RunError naming the file at fault)."""
     run_dir = Path(run_dir)
     info = read_run_info(run_dir)
     model_id = info.model.get("model_id")
     if not isinstance(model_id, str) or not model_id:
-        raise ScoringError(f"{run_dir / 'run.json'}: model.model_id missing; expected the model string")
+        raise ScoringError(f"{run_dir / RUN_FILE}: model.model_id missing; expected the model string")
     places = [run_dir, run_dir.parent, *map(Path, search_dirs)]
     manifests = tuple(
         _locate_manifest(run_dir, record.path, record.sha256, record.rows, places)
@@ -115,11 +98,11 @@ def _locate_manifest(
         mismatched.append(candidate)
     if mismatched:
         raise ScoringError(
-            f"{run_dir / 'run.json'}: manifest {name} differs from the one the run executed "
+            f"{run_dir / RUN_FILE}: manifest {name} differs from the one the run executed "
             f"(sha256 of {mismatched[0]} is not {sha256[:12]}...); score against the original manifest"
         )
     looked = ", ".join(str(path) for path in dict.fromkeys(candidates))
     raise ScoringError(
-        f"{run_dir / 'run.json'}: manifest {name} not found (looked at {looked}); "
+        f"{run_dir / RUN_FILE}: manifest {name} not found (looked at {looked}); "
         "pass --manifest-dir DIR where it now lives"
     )

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from isac.compiler.importers.isa_v1 import (
+from isac.runtime.isa_v1.importer import (
     ImportOptions,
     OfficialFileError,
     import_files,
     import_items,
     map_audio_path,
 )
+from isac.runtime.scoring.checkers import compile_checker
 
 D_ORDER = [
     ("D1", "default", "default"),
@@ -238,8 +239,7 @@ def test_manifests_sorted_by_item_then_variant(official_files) -> None:
 
 
 def test_checkers_are_accepted_by_the_scorer(official_files) -> None:
-    checkers = pytest.importorskip("isac.runtime.scoring.checkers")
     result = import_files(official_files(), ImportOptions())
     for rows in result.manifests.values():
         for row in rows:
-            checkers.compile_checker(row.checker)
+            compile_checker(row.checker)

@@ -94,7 +94,6 @@ def test_any_group_aggregates_like_jiwer_on_that_group(
 
 
 def test_default_normaliser_is_the_english_one() -> None:
-    pytest.importorskip("isac.runtime.scoring.normalizers.english")
     [stats] = wer_row_stats(["Mister Smith, colour!"], ["MR. SMITH COLOR"])
     assert stats.errors == 0
     assert stats.ref_words == 3

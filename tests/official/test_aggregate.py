@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from isac.runtime.official import aggregate as agg
-from isac.runtime.official.leaderboard import REPORTED_MODELS, build_leaderboard
-from isac.runtime.official.merged import load_published
+from isac.runtime.isa_v1 import aggregate as agg
+from isac.runtime.isa_v1.leaderboard import REPORTED_MODELS, build_leaderboard
+from isac.runtime.isa_v1.merged import load_published
 
 # The two tables of the official README ("IFR area-ratio score" and "RPS area-ratio score").
 README_IFR_AREA = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from isac.compiler.rows import CheckerSpec, ManifestRow, make_row
-from isac.runtime.official.bridge import isa_v1_check, official_param, official_variation
+from isac.runtime.isa_v1.profile import isa_v1_check, official_param, official_variation
 
 
 def _row(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from isac.runtime.cli import main
-from isac.runtime.official.leaderboard import REPORTED_MODELS
+from isac.runtime.isa_v1.leaderboard import REPORTED_MODELS
 
 RESULTS = Path(__file__).parent / "fixtures" / "results"
 MODEL = "fixture"

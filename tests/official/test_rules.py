@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from isac.runtime.official.answer_only import align_words, is_aac_answer_only, is_asr_answer_only
-from isac.runtime.official.rules_d import judge_d
-from isac.runtime.official.rules_f import judge_f
-from isac.runtime.official.rules_n import judge_n
-from isac.runtime.official.s2tt_judge import is_translation_only
+from isac.runtime.isa_v1.rules.answer_only import align_words, is_aac_answer_only, is_asr_answer_only
+from isac.runtime.isa_v1.rules.d import judge_d
+from isac.runtime.isa_v1.rules.f import judge_f
+from isac.runtime.isa_v1.rules.n import judge_n
+from isac.runtime.isa_v1.rules.s2tt_judge import is_translation_only
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ import pytest
 import sacrebleu
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.collect import score_result_dir
-from isac.runtime.official.results import read_n_results, read_results
-from isac.runtime.official.scoring import score_d, score_f, score_n
+from isac.runtime.isa_v1.collect import score_result_dir
+from isac.runtime.isa_v1.results import read_n_results, read_results
+from isac.runtime.isa_v1.scoring import score_d, score_f, score_n
 
 RESULTS = Path(__file__).parent / "fixtures" / "results"
 MODEL = "fixture"
@@ -221,7 +221,7 @@ def test_malformed_file_names_file_item_and_key(tmp_path: Path, content: str, me
 @pytest.mark.java
 @pytest.mark.slow
 def test_aac_meteor_with_java() -> None:
-    from isac.runtime.official.metrics import meteor_available
+    from isac.runtime.isa_v1.metrics import meteor_available
 
     if not meteor_available():
         pytest.skip("METEOR 1.5 needs Java and the pycocoevalcap jars")

@@ -9,7 +9,8 @@ import pytest
 
 from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import AdapterOptions, GenerationRequest
-from isac.runtime.adapters.replay import NO_RESPONSE, create_adapter, official_variation
+from isac.runtime.adapters.replay import NO_RESPONSE, create_adapter
+from isac.runtime.isa_v1.replay_files import official_variation
 
 from .exec_helpers import EMOTIONS, read_log, row, run_isac, write_manifest
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.merged import models_from_json
-from isac.runtime.scoring.db.export import export_official_metrics
+from isac.runtime.isa_v1.export import export_official_metrics
+from isac.runtime.isa_v1.merged import models_from_json
 from isac.runtime.scoring.pipeline import score_runs
 from tests.scoring.oracle_set import composite_rows, oracle, single_rows
 from tests.scoring.score_helpers import Answer, write_manifest, write_run

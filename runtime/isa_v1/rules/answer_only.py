@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from isac.compiler.importers.isa_v1_vocabulary import AAC_BLACKLIST, ASR_BLACKLIST
-from isac.runtime.official.text import light_words
+from isac.runtime.isa_v1.rules.text import light_words
+from isac.runtime.isa_v1.vocabulary import AAC_BLACKLIST, ASR_BLACKLIST
 
 MAX_INSERTIONS = 3  # this many inserted words (or more) mark added commentary
 _NON_WORD = re.compile(r"[^\w\s]")

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.aggregate import ModelScore, score_models
-from isac.runtime.official.merged import ModelMetrics, load_published
+from isac.runtime.isa_v1.aggregate import ModelScore, score_models
+from isac.runtime.isa_v1.merged import ModelMetrics, load_published
 
 # The reported models, in the order the official script lists them.
 REPORTED_MODELS: tuple[str, ...] = (

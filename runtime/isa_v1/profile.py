@@ -1,4 +1,7 @@
-"""`isa_v1_check`: the official rules applied to one compiled manifest row.
+"""The `isa-v1` scoring profile: the official rules applied to one compiled manifest row.
+
+`isa_v1_checker` is the profile's loader (named in `isac.runtime.scoring.profiles`); `isa_v1_check`
+judges one row.
 
 Maps isac's names onto the official ones (D variants all share their task's rule; F `answer_only` is
 the official `constrain`; N `separator` is the `separation` branch) and recovers each official
@@ -14,21 +17,18 @@ from typing import Any
 
 from isac.compiler.errors import ScoringError
 from isac.compiler.rows import ManifestRow
-from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, N_BRANCH_NAMES
-from isac.runtime.official.rules_d import judge_d
-from isac.runtime.official.rules_f import judge_f
-from isac.runtime.official.rules_n import judge_n
-from isac.runtime.official.text import sanitize_caption
+from isac.runtime.isa_v1.rules.d import judge_d
+from isac.runtime.isa_v1.rules.f import judge_f
+from isac.runtime.isa_v1.rules.judgement import variation_name
+from isac.runtime.isa_v1.rules.n import judge_n
+from isac.runtime.isa_v1.rules.text import sanitize_caption
 from isac.runtime.scoring.checkers.base import CheckResult
+from isac.runtime.scoring.profiles import RowChecker
 
 
 def official_variation(row: ManifestRow) -> str:
     """The official variation (or N branch) name of a row's variant."""
-    if row.dimension == "D":
-        return D_VARIATION_NAMES.get(row.variant, row.variant)
-    if row.dimension == "F":
-        return F_VARIATION_NAMES.get(row.variant, row.variant)
-    return N_BRANCH_NAMES.get(row.variant, row.variant)
+    return variation_name(row.dimension, row.variant)
 
 
 def _param(row: ManifestRow, name: str) -> Any:
@@ -77,3 +77,8 @@ def isa_v1_check(row: ManifestRow, response: str | None) -> CheckResult:
     if row.dimension == "F" and task == "aac":
         answer = sanitize_caption(answer)
     return CheckResult(judged.compliant, {row.task: answer})
+
+
+def isa_v1_checker() -> RowChecker:
+    """The `isa-v1` profile's row checker: `isa_v1_check`."""
+    return isa_v1_check

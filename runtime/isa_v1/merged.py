@@ -75,8 +75,8 @@ def load_merged(path: Path) -> dict[str, ModelMetrics]:
 
 def load_published() -> dict[str, ModelMetrics]:
     """The published ISA-Bench v1 metrics shipped with isac (11 models, two of them `-modified`)."""
-    text = resources.files("isac.runtime.official.data").joinpath(PUBLISHED_RESOURCE).read_text("utf-8")
-    return models_from_json(json.loads(text), f"isac.runtime.official.data/{PUBLISHED_RESOURCE}")
+    text = resources.files("isac.runtime.isa_v1.data").joinpath(PUBLISHED_RESOURCE).read_text("utf-8")
+    return models_from_json(json.loads(text), f"isac.runtime.isa_v1.data/{PUBLISHED_RESOURCE}")
 
 
 def write_merged(models: Mapping[str, ModelMetrics], path: Path) -> None:

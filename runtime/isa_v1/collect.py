@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.merged import ModelMetrics
-from isac.runtime.official.results import read_n_results, read_results
-from isac.runtime.official.scoring import score_d, score_f, score_n
+from isac.runtime.isa_v1.merged import ModelMetrics
+from isac.runtime.isa_v1.results import read_n_results, read_results
+from isac.runtime.isa_v1.scoring import score_d, score_f, score_n
 
 # The order merge_outputs.py writes tasks in (it also decides the IFR axis summation order).
 MERGED_TASK_ORDER: tuple[str, ...] = ("asr", "gr", "ser", "aac", "s2tt")

@@ -1,24 +1,10 @@
-"""The verdict of an official rule on one response, and the official task and variation names."""
+"""The verdict of an official rule on one response, and the official variation names of isac variants."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-OFFICIAL_TASKS: tuple[str, ...] = ("asr", "s2tt", "aac", "ser", "gr")
-
-D_VARIATIONS: tuple[str, ...] = (
-    "default",
-    "upper_case",
-    "lower_case",
-    "grammar_robust",
-    "syntax_robust",
-    "semantic_equal_simple",
-    "semantic_equal_neutral",
-    "semantic_equal_complex",
-    "alter_symbol",
-)
 F_VARIATIONS: tuple[str, ...] = ("constrain", "upper_case", "lower_case", "prefix", "suffix", "wrap", "json")
-N_BRANCHES: tuple[str, ...] = ("separation", "json")
 
 # isac variant -> official variation (D, F) or branch (N) name; unlisted variants are spelled the same.
 D_VARIATION_NAMES: dict[str, str] = {
@@ -34,6 +20,12 @@ D_VARIATION_NAMES: dict[str, str] = {
 }
 F_VARIATION_NAMES: dict[str, str] = {"answer_only": "constrain"}
 N_BRANCH_NAMES: dict[str, str] = {"separator": "separation", "json": "json"}
+
+
+def variation_name(dimension: str, variant: str) -> str:
+    """The official variation (D, F) or branch (N) name of an isac variant."""
+    names = {"D": D_VARIATION_NAMES, "F": F_VARIATION_NAMES}.get(dimension, N_BRANCH_NAMES)
+    return names.get(variant, variant)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,16 @@ import json
 from typing import Any
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.answer_only import is_aac_answer_only, is_asr_answer_only
-from isac.runtime.official.judgement import NON_COMPLIANT, Judgement, comply
-from isac.runtime.official.s2tt_judge import is_translation_only
-from isac.runtime.official.text import first_label, has_cjk_ideograph, is_lower_case_text, is_upper_case_text
-from isac.runtime.official.vocabulary import LABELS_BY_TASK
+from isac.runtime.isa_v1.rules.answer_only import is_aac_answer_only, is_asr_answer_only
+from isac.runtime.isa_v1.rules.judgement import NON_COMPLIANT, Judgement, comply
+from isac.runtime.isa_v1.rules.s2tt_judge import is_translation_only
+from isac.runtime.isa_v1.rules.text import (
+    first_label,
+    has_cjk_ideograph,
+    is_lower_case_text,
+    is_upper_case_text,
+)
+from isac.runtime.isa_v1.vocabulary import LABELS_BY_TASK
 
 # F S2TT json without a requested key: the first of these holding a string wins (never used in practice).
 S2TT_FALLBACK_KEYS = ("voice_to_text", "transcript", "transcription", "text", "asr")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from isac.runtime.official.answer_only import is_asr_answer_only
-from isac.runtime.official.rules_f import parse_json
-from isac.runtime.official.vocabulary import EMOTIONS, GENDERS, N_DEFAULT_SEPARATOR, N_SUBTASKS
+from isac.runtime.isa_v1.rules.answer_only import is_asr_answer_only
+from isac.runtime.isa_v1.rules.f import parse_json
+from isac.runtime.isa_v1.vocabulary import EMOTIONS, GENDERS, N_DEFAULT_SEPARATOR, N_SUBTASKS
 
 _ENCLOSING_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
 

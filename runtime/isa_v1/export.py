@@ -20,7 +20,12 @@ from typing import Any
 import duckdb
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.judgement import D_VARIATION_NAMES, F_VARIATION_NAMES, F_VARIATIONS
+from isac.runtime.isa_v1.rules.judgement import (
+    D_VARIATION_NAMES,
+    F_VARIATION_NAMES,
+    F_VARIATIONS,
+    N_BRANCH_NAMES,
+)
 from isac.runtime.scoring.db.group_table import POOLED
 from isac.runtime.scoring.db.schema import open_database
 from isac.runtime.scoring.metrics.bleu import BleuScore, BleuStats, bleu_from_totals
@@ -51,7 +56,6 @@ _D_ORDER: tuple[str, ...] = (
     "alter_symbol",
 )
 _N_GROUPS: Mapping[str, str] = {"N1": "2-TASK", "N2": "3-TASK"}
-_N_BRANCHES: Mapping[str, str] = {"separator": "separation", "json": "json"}
 
 _STAT_FIELDS: tuple[str, ...] = (
     "n",
@@ -264,7 +268,7 @@ def _n_block(stats: Sequence[Mapping[str, Any]], branches: Mapping[str, tuple[in
                 entry = _entry_asr(sums, None) if task == "ASR" else _entry_acc(sums, None)
                 block[task] = {**entry, "n": sums["n"]}
         stage[label] = block
-    for variant, label in _N_BRANCHES.items():
+    for variant, label in N_BRANCH_NAMES.items():
         if variant in branches:
             n, compliant = branches[variant]
             stage[label] = {"ifr": round(100.0 * compliant / n, 2) if n else 0.0, "n": n}

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from isac.runtime.official.vocabulary import (
+from isac.runtime.isa_v1.vocabulary import (
     S2TT_COLON_SEGMENT_WORDS,
     S2TT_MAX_FOREIGN_ENGLISH_WORDS,
     S2TT_TRANSLATION_KEYWORDS,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from isac.runtime.official.merged import ModelMetrics
+from isac.runtime.isa_v1.merged import ModelMetrics
 
 AXES: tuple[str, ...] = (
     "D-default",
@@ -30,8 +30,6 @@ AXES: tuple[str, ...] = (
     "N-2-task",
     "N-3-task",
 )
-D_CLASSES: tuple[str, ...] = ("default", "case", "robust", "semantic_equal", "alter_symbol")
-F_CLASSES: tuple[str, ...] = ("constrain", "case", "decoration", "json")
 # The order the official RPS axis means visit the tasks in.
 RPS_TASK_ORDER: tuple[str, ...] = ("asr", "gr", "ser", "s2tt", "aac")
 N_TASKS: tuple[str, ...] = ("ASR", "SER", "GR")

@@ -20,18 +20,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from isac.compiler.errors import SpecError
-from isac.compiler.importers.isa_v1_vocabulary import AAC_BLACKLIST, ASR_BLACKLIST, EMOTIONS, GENDERS
 from isac.compiler.manifests import DatasetFingerprint
 from isac.compiler.rows import CheckerSpec, ManifestRow, make_row
+from isac.runtime.isa_v1.vocabulary import AAC_BLACKLIST, ASR_BLACKLIST, EMOTIONS, GENDERS, TASK_OF_OFFICIAL
 
-# official task string -> isac task
-TASK_OF_OFFICIAL: dict[str, str] = {
-    "asr": "ASR",
-    "translation_ec": "S2TT",
-    "audiocaption": "AAC",
-    "emotion_recognition": "SER",
-    "gender_recognition": "GR",
-}
 LABELS: dict[str, tuple[str, ...]] = {"SER": EMOTIONS, "GR": GENDERS}
 
 # The dataset (spec name) each task's official file draws from; overridable per import.

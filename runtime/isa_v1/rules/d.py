@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.judgement import NON_COMPLIANT, Judgement, comply
-from isac.runtime.official.text import collapse_whitespace, strip_quote_pair
-from isac.runtime.official.vocabulary import LABELS_BY_TASK
+from isac.runtime.isa_v1.rules.judgement import NON_COMPLIANT, Judgement, comply
+from isac.runtime.isa_v1.rules.text import collapse_whitespace, strip_quote_pair
+from isac.runtime.isa_v1.vocabulary import LABELS_BY_TASK
 
 # ASR allows spaces before the colon; S2TT and AAC need the colon right after "is".
 _ASR_PREFIX = re.compile(r"^\s*the transcript is\s*:\s*", re.IGNORECASE)

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official import metrics
-from isac.runtime.official.results import NItem, ResultItem
-from isac.runtime.official.rules_d import judge_d
-from isac.runtime.official.rules_f import judge_f
-from isac.runtime.official.rules_n import judge_n
-from isac.runtime.official.text import collapse_whitespace, first_label, sanitize_caption
-from isac.runtime.official.vocabulary import EMOTIONS, GENDERS, LABELS_BY_TASK, N_SUBTASKS
+from isac.runtime.isa_v1 import metrics
+from isac.runtime.isa_v1.results import NItem, ResultItem
+from isac.runtime.isa_v1.rules.d import judge_d
+from isac.runtime.isa_v1.rules.f import judge_f
+from isac.runtime.isa_v1.rules.n import judge_n
+from isac.runtime.isa_v1.rules.text import collapse_whitespace, first_label, sanitize_caption
+from isac.runtime.isa_v1.vocabulary import EMOTIONS, GENDERS, LABELS_BY_TASK, N_SUBTASKS
 
 Entry = dict[str, float | int | str]
 Table = dict[str, Entry]

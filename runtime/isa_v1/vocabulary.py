@@ -1,12 +1,56 @@
 """Word lists and label sets of the official ISA-Bench v1 scorer (facts, restated as data).
 
-Kept apart from the rules so a reader can compare each list with SCORING-RULES.md at a glance. The
-label sets and the ASR/AAC phrase lists live with the instruction-file importer, which needs them too.
+One module for the whole isa_v1 package: the instruction-file importer (label sets; its answer-only
+checkers reuse the ASR/AAC phrase lists) and the official rules read them from here. Kept apart from
+the rules so a reader can compare each list with SCORING-RULES.md at a glance.
 """
 
 from __future__ import annotations
 
-from isac.compiler.importers.isa_v1_vocabulary import EMOTIONS, GENDERS
+# The `task` string of the paper's instruction and result files -> isac task.
+TASK_OF_OFFICIAL: dict[str, str] = {
+    "asr": "ASR",
+    "translation_ec": "S2TT",
+    "audiocaption": "AAC",
+    "emotion_recognition": "SER",
+    "gender_recognition": "GR",
+}
+
+EMOTIONS: tuple[str, ...] = ("happy", "sad", "angry", "neutral")
+GENDERS: tuple[str, ...] = ("male", "female")
+
+# F ASR "answer only" and N ASR parts: phrases that reveal commentary instead of a bare transcript.
+ASR_BLACKLIST: tuple[str, ...] = (
+    "the speaker",
+    "the audio",
+    "the spoken content",
+    "summary:",
+    "the sentence",
+)
+
+# F AAC "answer only": plain substring tests on the lowercased response, so "labeled" or
+# "captures" fail too (that is the official behaviour).
+AAC_BLACKLIST: tuple[str, ...] = (
+    "there is",
+    "the clip",
+    "the audio",
+    "the recording",
+    "no audio",
+    "there are",
+    "sorry",
+    "can't",
+    "caption",
+    "label",
+    ":",
+    "the scene",
+    "this is",
+    "element",
+    "the soundscape",
+    "the text",
+    "the speaker",
+    "capture",
+    "?",
+)
 
 LABELS_BY_TASK: dict[str, tuple[str, ...]] = {"ser": EMOTIONS, "gr": GENDERS}
 

@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from isac.compiler.importers.isa_v1 import (
+from isac.compiler.manifests import LOCK_FILE, write_manifest_set
+from isac.runtime.isa_v1.importer import (
     DEFAULT_DATASET_OF_TASK,
     DEFAULT_FOLDER_MAP,
     DEFAULT_PLACEHOLDER_PREFIX,
@@ -14,8 +15,7 @@ from isac.compiler.importers.isa_v1 import (
     OfficialFileError,
     import_files,
 )
-from isac.compiler.manifests import LOCK_FILE, write_manifest_set
-from isac.compiler.rows import TASKS
+from isac.runtime.isa_v1.vocabulary import TASK_OF_OFFICIAL
 
 HELP = "Convert the paper's official D/F instruction files (data/{d,f}/*.json) into isac manifests."
 
@@ -70,10 +70,11 @@ def options_from_args(args: argparse.Namespace) -> ImportOptions:
     """Build the import options from the defaults and the command-line overrides."""
     folders = {**DEFAULT_FOLDER_MAP, **_pairs(args.folder, "--folder", "OFFICIAL=OURS")}
     datasets = {**DEFAULT_DATASET_OF_TASK, **_pairs(args.dataset, "--dataset", "TASK=NAME")}
-    unknown = sorted(set(datasets) - set(TASKS))
+    tasks = tuple(TASK_OF_OFFICIAL.values())
+    unknown = sorted(set(datasets) - set(tasks))
     if unknown:
         raise OfficialFileError(
-            f"--dataset: unknown task(s) {', '.join(unknown)}; expected one of {', '.join(TASKS)}"
+            f"--dataset: unknown task(s) {', '.join(unknown)}; expected one of {', '.join(tasks)}"
         )
     return ImportOptions(
         placeholder_prefix=args.data_root_prefix, folder_map=folders, dataset_of_task=datasets

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from isac.compiler.errors import ScoringError
-from isac.runtime.official.rules_n import record_subtasks
-from isac.runtime.official.vocabulary import N_DEFAULT_SEPARATOR
+from isac.runtime.isa_v1.rules.n import record_subtasks
+from isac.runtime.isa_v1.vocabulary import N_DEFAULT_SEPARATOR
 
 # F variations whose list elements carry a parameter: the element key, and the value when absent.
 F_PARAM_KEYS: dict[str, tuple[str, str | None]] = {
@@ -27,7 +27,6 @@ F_PARAM_KEYS: dict[str, tuple[str, str | None]] = {
     "wrap": ("lrt", ""),
     "json": ("key", None),
 }
-F_SINGLE_VARIATIONS = ("constrain", "upper_case", "lower_case")
 N_STAGES = ("single-stage", "multi-stage")  # the only stages the N script reads, in this order
 
 

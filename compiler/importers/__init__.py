@@ -1,1 +1,0 @@
-"""Importers: turn instruction sets published in other formats into isac manifest rows."""
