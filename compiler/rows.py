@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Dimension = Literal["D", "F", "N"]
 
-TASKS: tuple[str, ...] = ("ASR", "S2TT", "SER", "GR", "AAC")
-LABEL_TASKS: tuple[str, ...] = ("SER", "GR")
 
 ROW_ID_LENGTH = 16  # hex characters of sha256: 64 bits, collision-free at benchmark scale
 
