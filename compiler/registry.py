@@ -134,9 +134,24 @@ class Registry(Generic[T]):
             target = self._builtins[name]
         else:
             raise self._unknown(name)
-        value = self._resolve(name, target) if isinstance(target, str) else target
+        if not isinstance(target, str):
+            value = target
+        elif name not in self._registered and name in self._entry_points():
+            value = self._resolve_entry_point(name, target)
+        else:
+            value = self._resolve(name, target)
         self._loaded[name] = value
         return value
+
+    def _resolve_entry_point(self, name: str, location: str) -> T:
+        # A plugin is someone else's code: whatever its import raises, say which entry point broke.
+        try:
+            return import_target(location)  # type: ignore[return-value]
+        except Exception as error:
+            raise self._error(
+                f"{self.kind} {name!r} cannot be loaded from entry point {self.group}: {name} = {location} "
+                f"({type(error).__name__}: {error}); fix or uninstall the package that declares it"
+            ) from error
 
     def _resolve(self, name: str, location: str) -> T:
         try:

@@ -35,6 +35,9 @@ else
   "$venv/bin/python" -m pip install -q "torch==2.13.0"
 fi
 "$venv/bin/python" -m pip install -q -e ".[models,dev]"
+# The test plugin (a model adapter and a checker kind registered only through entry points);
+# tests/plugins fails without it.
+"$venv/bin/python" -m pip install -q -e tests/plugins/isac_example_plugin
 # The METEOR 1.5 jars ship in this wheel; its own dependencies (pycocotools) are not needed.
 "$venv/bin/python" -m pip install -q --no-deps "pycocoevalcap>=1.2"
 # WordNet for the approximate nltk METEOR fallback (used only where Java is absent).

@@ -1,9 +1,11 @@
 """Dataset adapters: index the standard local distributions under a data root.
 
-`load_dataset(adapter, root, options)` picks an adapter by name from `ADAPTERS`, lets it read its index
-files, and returns a `DatasetIndex`: items sorted by id, the audio presence checked, and a fingerprint
-of the index files that depends only on their paths relative to the root and their bytes (so two
-machines holding the same distribution agree). Nothing here touches the network.
+`load_dataset(adapter, root, options)` picks an adapter by name from the `ADAPTERS` registry
+(`isac.compiler.registry`: built-ins are imported on first use; installed packages add adapters through
+the `isac.datasets` entry point group, naming a zero-argument factory of a `DatasetAdapter`), lets it
+read its index files, and returns a `DatasetIndex`: items sorted by id, the audio presence checked,
+and a fingerprint of the index files that depends only on their paths relative to the root and their
+bytes (so two machines holding the same distribution agree). Nothing here touches the network.
 
 Each adapter's module docstring lists the options a spec may pass to it. One option is understood by
 every adapter because `load_dataset` handles it itself: `skip_missing_audio: true` (the same as the
@@ -18,24 +20,25 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from isac.compiler.datasets.audiocaps import AudioCapsAdapter
 from isac.compiler.datasets.base import DatasetAdapter, DatasetIndex, DatasetItem
-from isac.compiler.datasets.covost2 import CoVoST2Adapter
-from isac.compiler.datasets.iemocap import IemocapAdapter
-from isac.compiler.datasets.jsonl import JsonlAdapter
-from isac.compiler.datasets.librispeech import LibriSpeechAdapter
 from isac.compiler.errors import DatasetError
+from isac.compiler.registry import Registry
 
 __all__ = ["ADAPTERS", "DatasetAdapter", "DatasetIndex", "DatasetItem", "fingerprint_files", "load_dataset"]
 
-# adapter name (as written in the spec) -> factory
-ADAPTERS: dict[str, Callable[[], DatasetAdapter]] = {
-    "librispeech": LibriSpeechAdapter,
-    "covost2": CoVoST2Adapter,
-    "iemocap": IemocapAdapter,
-    "audiocaps": AudioCapsAdapter,
-    "jsonl": JsonlAdapter,
-}
+# adapter name (as written in the spec) -> zero-argument factory of the adapter
+ADAPTERS: Registry[Callable[[], DatasetAdapter]] = Registry(
+    "dataset adapter",
+    "isac.datasets",
+    {
+        "librispeech": "isac.compiler.datasets.librispeech:LibriSpeechAdapter",
+        "covost2": "isac.compiler.datasets.covost2:CoVoST2Adapter",
+        "iemocap": "isac.compiler.datasets.iemocap:IemocapAdapter",
+        "audiocaps": "isac.compiler.datasets.audiocaps:AudioCapsAdapter",
+        "jsonl": "isac.compiler.datasets.jsonl:JsonlAdapter",
+    },
+    error=DatasetError,
+)
 
 MISSING_EXAMPLES = 5  # how many missing item ids an error message quotes
 SKIP_OPTION = "skip_missing_audio"  # handled here for every adapter, never passed on
@@ -58,10 +61,6 @@ def load_dataset(
     in `missing_audio`.
     """
     factory = ADAPTERS.get(adapter)
-    if factory is None:
-        raise DatasetError(
-            f"unknown dataset adapter {adapter!r}; expected one of {', '.join(sorted(ADAPTERS))}"
-        )
     options = dict(options or {})
     skip_option = options.pop(SKIP_OPTION, False)
     if not isinstance(skip_option, bool):

@@ -282,11 +282,12 @@ def _cross_check(spec: Spec) -> list[str]:
             )
     from isac.compiler.datasets import ADAPTERS  # imported here: the adapters are not needed to load a spec
 
+    adapters = ADAPTERS.names()
     for name, dataset in spec.datasets.items():
-        if dataset.adapter not in ADAPTERS:
+        if dataset.adapter not in adapters:
             problems.append(
                 f"{BENCHMARK_FILE}: datasets.{name}.adapter: unknown adapter {dataset.adapter!r}; "
-                f"expected one of {', '.join(sorted(ADAPTERS))}"
+                f"expected one of {', '.join(adapters)}"
             )
     problems += _unique_variants("dimensions/d.yaml", [v.variant for v in spec.d_variants])
     problems += _unique_variants("dimensions/f.yaml", [v.variant for v in spec.f_variants])

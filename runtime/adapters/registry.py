@@ -1,17 +1,19 @@
 """Model string -> adapter. The scheme before the first `:` picks the adapter; `oracle` has no colon.
 
 Every scheme maps to a factory `create_adapter(model_id: str, options: AdapterOptions) -> ModelAdapter`
-that receives the whole model string (e.g. `hf:/ckpt/qwen2-audio`) and parses its own part. Built-in
-schemes are named as `module:attribute` and imported only when used, so a light install without torch
-can run every adapter except `hf:`. Code embedding isac can add schemes with `register_adapter`.
+that receives the whole model string (e.g. `hf:/ckpt/qwen2-audio`) and parses its own part. Schemes live
+in the `ADAPTERS` registry (`isac.compiler.registry`): built-ins are named as `module:attribute` and
+imported only when used, so a light install without torch can run every adapter except `hf:`; installed
+packages add schemes through the `isac.adapters` entry point group; code embedding isac calls
+`register_adapter`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from isac.compiler.errors import RunError
+from isac.compiler.registry import Registry
 from isac.runtime.adapters.base import AdapterOptions, ModelAdapter
 
 AdapterFactory = Callable[[str, AdapterOptions], ModelAdapter]
@@ -27,19 +29,21 @@ BUILTIN_SCHEMES: dict[str, str] = {
 # What each optional scheme needs installed, for the message when its import fails.
 _EXTRAS: dict[str, str] = {"hf": "pip install 'isac[models]' (torch, transformers)"}
 
-_registered: dict[str, AdapterFactory] = {}
+ADAPTERS: Registry[AdapterFactory] = Registry(
+    "adapter scheme", "isac.adapters", BUILTIN_SCHEMES, error=RunError, hints=_EXTRAS
+)
 
 
 def register_adapter(scheme: str, factory: AdapterFactory) -> None:
     """Make `scheme:...` model strings build adapters with `factory` (replaces a built-in scheme)."""
     if not scheme or ":" in scheme:
         raise ValueError(f"invalid adapter scheme {scheme!r}")
-    _registered[scheme] = factory
+    ADAPTERS.register(scheme, factory)
 
 
 def schemes() -> list[str]:
     """Every scheme a model string may use."""
-    return sorted(set(BUILTIN_SCHEMES) | set(_registered))
+    return list(ADAPTERS.names())
 
 
 def split_model_string(model: str) -> tuple[str, str]:
@@ -49,23 +53,13 @@ def split_model_string(model: str) -> tuple[str, str]:
 
 
 def resolve_factory(scheme: str) -> AdapterFactory:
-    """The factory of a scheme, importing its module on first use."""
-    if scheme in _registered:
-        return _registered[scheme]
-    location = BUILTIN_SCHEMES.get(scheme)
-    if location is None:
-        raise RunError(f"--model: unknown adapter scheme {scheme!r}; expected one of {', '.join(schemes())}")
-    module_name, _, attribute = location.partition(":")
+    """The factory of a scheme, importing its module on first use; RunError names `--model`."""
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        hint = _EXTRAS.get(scheme, "a complete isac installation")
-        raise RunError(
-            f"--model {scheme}:...: the {scheme} adapter cannot be loaded ({error}); needs {hint}"
-        ) from None
-    factory = getattr(module, attribute, None)
+        factory = ADAPTERS.get(scheme)
+    except RunError as error:
+        raise RunError(f"--model: {error}") from error.__cause__
     if not callable(factory):
-        raise RunError(f"--model {scheme}:...: {module_name} does not define {attribute}(model_id, options)")
+        raise RunError(f"--model {scheme}:...: {ADAPTERS.origin(scheme)} is not a factory(model_id, options)")
     return factory
 
 

@@ -1,22 +1,25 @@
 """The `isac` command line: one subcommand per module, registered by name.
 
-Each command module defines `HELP: str`, `add_arguments(parser)` and `run(args) -> int`. Only the
-module of the command being run is imported, so `isac exec` never pays for DuckDB or the report code,
-and a light install (no torch) still runs every command that does not need the heavy extras.
+Each command module defines `HELP: str`, `add_arguments(parser)` and `run(args) -> int`. The modules
+live in the `COMMANDS` registry (`isac.compiler.registry`); an installed package adds a subcommand
+through the `isac.commands` entry point group, naming such a module (`mycmd = "mypkg.cli_mycmd"`). Only
+the module of the command being run is imported, so `isac exec` never pays for DuckDB or the report
+code, and a light install (no torch) still runs every command that does not need the heavy extras.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from isac.compiler.errors import IsacError
+from isac.compiler.registry import Registry
 
-# subcommand name -> (module path, one-line summary); `isac --help` lists them in this order
-COMMANDS: dict[str, tuple[str, str]] = {
+# built-in subcommand -> (module path, one-line summary); `isac --help` lists them in this order, then
+# plugin commands by name. The summaries are here so that listing never imports a command module.
+BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("isac.compiler.commands.validate", "validate a spec: every schema error at once"),
     "compile": ("isac.compiler.commands.compile", "compile a spec and datasets into hashed manifests"),
     "verify": ("isac.compiler.commands.verify", "detect edited, missing or added manifest files or rows"),
@@ -31,9 +34,31 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("isac.runtime.cli.demo_cmd", "run the whole pipeline on the bundled mini corpus"),
 }
 
+COMMANDS: Registry[ModuleType] = Registry(
+    "command", "isac.commands", {name: module for name, (module, _) in BUILTIN_COMMANDS.items()}
+)
+
+
+def command_names() -> list[str]:
+    """Every subcommand: the built-ins in their listing order, then the others by name."""
+    return [*BUILTIN_COMMANDS, *(name for name in COMMANDS.names() if name not in BUILTIN_COMMANDS)]
+
+
+def _summary(name: str) -> str:
+    if COMMANDS.origin(name) == "builtin":
+        return BUILTIN_COMMANDS[name][1]
+    return f"added by {COMMANDS.origin(name)}"
+
 
 def _load(name: str) -> ModuleType:
-    return importlib.import_module(COMMANDS[name][0])
+    module = COMMANDS.get(name)
+    missing = [part for part in ("HELP", "add_arguments", "run") if not hasattr(module, part)]
+    if missing:
+        raise IsacError(
+            f"command {name!r} ({COMMANDS.origin(name)}) does not define {', '.join(missing)}; a command "
+            f"module needs HELP, add_arguments(parser) and run(args)"
+        )
+    return module
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -43,7 +68,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="isac", description="ISA-Bench compiler, runner and scorer.")
     parser.add_argument("--version", action="version", version=f"isac {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, summary) in COMMANDS.items():
+    for name in command_names():
+        summary = _summary(name)
         if only is not None and name != only:
             subparsers.add_parser(name, help=summary)
             continue
@@ -58,7 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `isac` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
-    parser = build_parser(only=chosen if chosen in COMMANDS else "")
+    try:
+        parser = build_parser(only=chosen if chosen in COMMANDS else "")
+    except IsacError as error:  # a plugin command that cannot be imported
+        print(f"isac: error: {error}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -1,8 +1,10 @@
 """Scoring profiles: which rules decide compliance and extract answers.
 
-A profile is a registry entry whose loader returns a `RowChecker`, a callable judging one manifest row's
-response. Loaders import their rules lazily, so a profile whose implementation is missing from this
-install fails with a clear ScoringError when it is chosen, never when isac starts.
+A profile is a `Profile` in the `PROFILES` registry (`isac.compiler.registry`, entry point group
+`isac.profiles`, whose entries name a `Profile` object); its loader returns a `RowChecker`, a callable
+judging one manifest row's response. Loaders import their rules lazily, so a profile whose
+implementation is missing from this install fails with a clear ScoringError when it is chosen, never
+when isac starts.
 
 * `default`: the checker kinds of `isac.runtime.scoring.checkers`, driven by each row's compiled
   `checker` spec (docs/contracts.md, "Checker kinds").
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from isac.compiler.errors import ScoringError
+from isac.compiler.registry import Registry
 from isac.compiler.rows import ManifestRow
 
 
@@ -63,28 +66,30 @@ class Profile:
         return checker
 
 
-PROFILES: Mapping[str, Profile] = {
-    profile.name: profile
-    for profile in (
-        Profile(
-            "default",
-            "isac's checkers: the compiled checker spec of every row",
-            "isac.runtime.scoring.profile_rules",
-            "default_checker",
-        ),
-        Profile(
-            "isa-v1",
-            "the official ISA-Bench v1 scorer's rules and quirks",
-            "isac.runtime.isa_v1.profile",
-            "isa_v1_checker",
-        ),
-    )
-}
+DEFAULT = Profile(
+    "default",
+    "isac's checkers: the compiled checker spec of every row",
+    "isac.runtime.scoring.profile_rules",
+    "default_checker",
+)
+ISA_V1 = Profile(
+    "isa-v1",
+    "the official ISA-Bench v1 scorer's rules and quirks",
+    "isac.runtime.isa_v1.profile",
+    "isa_v1_checker",
+)
+
+PROFILES: Registry[Profile] = Registry(
+    "scoring profile",
+    "isac.profiles",
+    {"default": f"{__name__}:DEFAULT", "isa-v1": f"{__name__}:ISA_V1"},
+    error=ScoringError,
+)
 
 
 def get_profile(name: str) -> Profile:
     """The profile registered as `name`; ScoringError names the known profiles otherwise."""
     profile = PROFILES.get(name)
-    if profile is None:
-        raise ScoringError(f"unknown scoring profile {name!r}; expected one of {', '.join(PROFILES)}")
+    if not isinstance(profile, Profile):
+        raise ScoringError(f"scoring profile {name!r}: {PROFILES.origin(name)} is not a Profile")
     return profile

@@ -31,7 +31,8 @@ VALID: dict[str, dict[str, Any]] = {
 
 
 def test_every_contract_kind_is_registered() -> None:
-    assert set(KINDS) == set(VALID)
+    # Installed plugins (the test plugin's `starts_with_word`) add kinds beside the built-ins.
+    assert {name for name in KINDS if KINDS.origin(name) == "builtin"} == set(VALID)
 
 
 @pytest.mark.parametrize("kind", sorted(VALID))

@@ -13,24 +13,32 @@ ill-typed param) raises ScoringError; a response never does, whatever it contain
 
 Kinds (one module each; each module's docstring states its default-profile rule): prefix, suffix,
 wrap, json_key, upper_case, lower_case, label, text (single-task), separator, json_keys (composite).
+They live in the `KINDS` registry (`isac.compiler.registry`) as `"module:CHECKER"` entries, imported on
+first use; an installed package adds a kind through the `isac.checkers` entry point group, naming a
+`CheckerKind` whose `params` is its pydantic params model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from isac.compiler.errors import ScoringError
+from isac.compiler.registry import Registry
 from isac.compiler.rows import CheckerSpec
 
-from . import json_key, json_keys, label, lower_case, prefix, separator, suffix, text, upper_case, wrap
 from .base import CheckerKind, CheckResult, CompiledChecker
 
 __all__ = ["KINDS", "CheckResult", "CheckerKind", "CompiledChecker", "check", "compile_checker"]
 
-KINDS: Mapping[str, CheckerKind] = {
-    module.CHECKER.name: module.CHECKER
-    for module in (prefix, suffix, wrap, json_key, upper_case, lower_case, label, text, separator, json_keys)
-}
+_SINGLE = ("prefix", "suffix", "wrap", "json_key", "upper_case", "lower_case", "label", "text")
+_COMPOSITE = ("separator", "json_keys")
+# Each built-in kind is the module of its name; nothing is imported until a row uses it.
+KINDS: Registry[CheckerKind] = Registry(
+    "checker kind",
+    "isac.checkers",
+    {name: f"{__name__}.{name}:CHECKER" for name in (*_SINGLE, *_COMPOSITE)},
+    error=ScoringError,
+)
 
 
 # Distinct specs number in the thousands (one per rendered format variant), rows in the hundreds of
@@ -47,8 +55,8 @@ def compile_checker(spec: CheckerSpec) -> CompiledChecker:
     compiled = _compiled.get(key)
     if compiled is None:
         kind = KINDS.get(spec.kind)
-        if kind is None:
-            raise ScoringError(f"unknown checker kind {spec.kind!r}; expected one of {sorted(KINDS)}")
+        if not isinstance(kind, CheckerKind):
+            raise ScoringError(f"checker kind {spec.kind!r}: {KINDS.origin(spec.kind)} is not a CheckerKind")
         compiled = CompiledChecker(kind, kind.parse_params(spec.params))
         if len(_compiled) >= _CACHE_LIMIT:
             _compiled.clear()

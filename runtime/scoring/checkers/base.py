@@ -1,10 +1,11 @@
 """Records shared by every checker kind: the result, the compiled checker and the kind descriptor.
 
-A kind module turns raw manifest params into a typed, validated params record once (`parse_params`)
-and then answers many responses with a pure `extract(response, params)` that returns the answers in
-subtask order, or None when the response does not follow the format. Turning that tuple into a
-`CheckResult` happens in one place (`CompiledChecker.__call__`), so the rule "a non-compliant response
-answers the empty string for every subtask" cannot drift between kinds.
+A kind module declares its params as a frozen pydantic model (`params.CheckerParams`), validated once
+per distinct spec (`CheckerKind.parse_params`), and answers many responses with a pure
+`extract(response, params)` that returns the answers in subtask order, or None when the response does
+not follow the format. Turning that tuple into a `CheckResult` happens in one place
+(`CompiledChecker.__call__`), so the rule "a non-compliant response answers the empty string for every
+subtask" cannot drift between kinds.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic
 
 from isac.compiler.errors import ScoringError
+
+from .params import P, validate_params
 
 Answers = tuple[str, ...]
 """Extracted answers in subtask order."""
@@ -31,31 +34,35 @@ class CheckResult:
     answers: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class CheckerKind:
-    """A registered checker kind.
-
-    `parse_params` validates raw params (raising ScoringError naming the kind and param) and returns a
-    typed record; `extract` is the pure format test; `fixed_subtasks` returns the subtasks a composite
-    kind's params name, or None for single-task kinds (which answer the one subtask of their row).
-    """
-
-    name: str
-    parse_params: Callable[[Mapping[str, Any]], Any]
-    extract: Callable[[str, Any], Answers | None]
-    fixed_subtasks: Callable[[Any], tuple[str, ...] | None]
-
-
 def no_fixed_subtasks(_params: Any) -> None:
     """`fixed_subtasks` of single-task kinds."""
     return None
 
 
 @dataclass(frozen=True)
+class CheckerKind(Generic[P]):
+    """A registered checker kind (each kind module exports one as `CHECKER`).
+
+    `params` is the kind's params model; `extract` is the pure format test; `fixed_subtasks` returns the
+    subtasks a composite kind's params name, or None for single-task kinds (which answer the one subtask
+    of their row).
+    """
+
+    name: str
+    params: type[P]
+    extract: Callable[[str, P], Answers | None]
+    fixed_subtasks: Callable[[P], tuple[str, ...] | None] = no_fixed_subtasks
+
+    def parse_params(self, raw: Mapping[str, Any]) -> P:
+        """Validate raw manifest params; ScoringError names this kind, the param and what was expected."""
+        return validate_params(self.name, self.params, raw)
+
+
+@dataclass(frozen=True)
 class CompiledChecker:
     """A kind with validated params, ready to judge many responses."""
 
-    kind: CheckerKind
+    kind: CheckerKind[Any]
     params: Any
 
     def __call__(self, response: str | None, subtasks: Sequence[str]) -> CheckResult:

@@ -1,20 +1,42 @@
-"""Shared parts of the composite kinds (`separator`, `json_keys`): subtasks and their label rules."""
+"""Shared params of the composite kinds (`separator`, `json_keys`): subtasks and their label rules."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated
 
-from .params import ParamReader, distinct
+from pydantic import AfterValidator, Field, StrictStr, ValidationInfo, field_validator
+
+from .params import CheckerParams, NonBlankTexts, distinct
 from .textutil import label_index, match_label
 
 
-@dataclass(frozen=True)
-class SubtaskRules:
-    """The ordered subtasks of a composite row and, for label subtasks, their casefolded label index."""
+class CompositeParams(CheckerParams):
+    """{subtasks, labels?}: the ordered subtasks of a composite row and the labels of its label subtasks.
 
-    subtasks: tuple[str, ...]
-    label_indexes: tuple[Mapping[str, str] | None, ...]  # per subtask; None for open-text subtasks
+    `subtasks` are distinct (at least one); `labels` maps some of them to their label lists.
+    """
+
+    subtasks: Annotated[NonBlankTexts, AfterValidator(distinct)]
+    labels: dict[StrictStr, NonBlankTexts] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_name_subtasks(
+        cls, labels: dict[str, tuple[str, ...]], info: ValidationInfo
+    ) -> dict[str, tuple[str, ...]]:
+        subtasks = info.data.get("subtasks")
+        if subtasks is not None and any(name not in subtasks for name in labels):
+            raise ValueError(f"must be keyed by subtasks among {list(subtasks)}")
+        return labels
+
+    @cached_property
+    def label_indexes(self) -> tuple[Mapping[str, str] | None, ...]:
+        """Per subtask, its casefolded label index, or None for an open-text subtask."""
+        return tuple(
+            label_index(self.labels[name]) if name in self.labels else None for name in self.subtasks
+        )
 
     def answer(self, position: int, text: str) -> str | None:
         """The answer of subtask `position` given its raw text, or None when it breaks the format.
@@ -29,10 +51,6 @@ class SubtaskRules:
         return match_label(text, index)
 
 
-def read_subtask_rules(reader: ParamReader) -> SubtaskRules:
-    """Validate `subtasks` (distinct, at least one) and `labels` ({subtask: [label, ...]})."""
-    subtasks = reader.text_list("subtasks", required=True, allow_empty=False)
-    distinct(reader, "subtasks", subtasks)
-    labels = reader.label_map("labels", subtasks)
-    indexes = tuple(label_index(labels[name]) if name in labels else None for name in subtasks)
-    return SubtaskRules(subtasks, indexes)
+def composite_subtasks(params: CompositeParams) -> tuple[str, ...]:
+    """`fixed_subtasks` of the composite kinds: the subtasks their params name."""
+    return params.subtasks

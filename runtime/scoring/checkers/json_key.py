@@ -7,27 +7,17 @@ string value, trimmed; a non-string value (number, list, null) is not compliant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from .base import Answers, CheckerKind, no_fixed_subtasks
+from .base import Answers, CheckerKind
 from .jsontext import parse_object
-from .params import ParamReader
+from .params import CheckerParams, NonBlankText
 
 KIND = "json_key"
 
 
-@dataclass(frozen=True)
-class JsonKeyParams:
-    """Validated params: the key holding the answer."""
+class JsonKeyParams(CheckerParams):
+    """{key}: the key holding the answer."""
 
-    key: str
-
-
-def parse_params(raw: Mapping[str, Any]) -> JsonKeyParams:
-    """Validate {key}."""
-    return JsonKeyParams(ParamReader(KIND, raw, ("key",)).text("key"))
+    key: NonBlankText
 
 
 def extract(response: str, params: JsonKeyParams) -> Answers | None:
@@ -39,4 +29,4 @@ def extract(response: str, params: JsonKeyParams) -> Answers | None:
     return (answer.strip(),) if isinstance(answer, str) else None
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, JsonKeyParams, extract)

@@ -8,36 +8,31 @@ empty value is allowed, it scores as a wrong answer); label subtasks' values mus
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
+
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from .base import Answers, CheckerKind
-from .composite import SubtaskRules, read_subtask_rules
+from .composite import CompositeParams, composite_subtasks
 from .jsontext import parse_object
-from .params import ParamReader, distinct
+from .params import NonBlankTexts, distinct
 from .textutil import match_label
 
 KIND = "json_keys"
 
 
-@dataclass(frozen=True)
-class JsonKeysParams:
-    """Validated params: the keys in subtask order and the subtask rules."""
+class JsonKeysParams(CompositeParams):
+    """{keys, subtasks, labels?}: one distinct key per subtask, in subtask order."""
 
-    keys: tuple[str, ...]
-    rules: SubtaskRules
+    keys: Annotated[NonBlankTexts, AfterValidator(distinct)]
 
-
-def parse_params(raw: Mapping[str, Any]) -> JsonKeysParams:
-    """Validate {keys, subtasks, labels?}: one distinct key per subtask."""
-    reader = ParamReader(KIND, raw, ("keys", "subtasks", "labels"))
-    keys = reader.text_list("keys", required=True, allow_empty=False)
-    distinct(reader, "keys", keys)
-    rules = read_subtask_rules(reader)
-    if len(keys) != len(rules.subtasks):
-        raise reader.fail("keys", f"one key per subtask ({len(rules.subtasks)})")
-    return JsonKeysParams(keys, rules)
+    @field_validator("keys")
+    @classmethod
+    def _one_key_per_subtask(cls, keys: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        subtasks = info.data.get("subtasks")
+        if subtasks is not None and len(keys) != len(subtasks):
+            raise ValueError(f"must hold one key per subtask ({len(subtasks)})")
+        return keys
 
 
 def extract(response: str, params: JsonKeysParams) -> Answers | None:
@@ -50,7 +45,7 @@ def extract(response: str, params: JsonKeysParams) -> Answers | None:
         text = value.get(key)
         if not isinstance(text, str):
             return None
-        index = params.rules.label_indexes[position]
+        index = params.label_indexes[position]
         answer = text.strip() if index is None else match_label(text, index)
         if answer is None:
             return None
@@ -58,9 +53,4 @@ def extract(response: str, params: JsonKeysParams) -> Answers | None:
     return tuple(answers)
 
 
-def fixed_subtasks(params: JsonKeysParams) -> tuple[str, ...]:
-    """The subtasks named by the params."""
-    return params.rules.subtasks
-
-
-CHECKER = CheckerKind(KIND, parse_params, extract, fixed_subtasks)
+CHECKER = CheckerKind(KIND, JsonKeysParams, extract, composite_subtasks)

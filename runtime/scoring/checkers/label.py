@@ -8,28 +8,24 @@ The answer is the label in lowercase.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-from .base import Answers, CheckerKind, no_fixed_subtasks
-from .params import ParamReader
+from .base import Answers, CheckerKind
+from .params import CheckerParams, NonBlankTexts
 from .textutil import label_index, match_label
 
 KIND = "label"
 
 
-@dataclass(frozen=True)
-class LabelParams:
-    """Validated params: the labels and their casefolded index."""
+class LabelParams(CheckerParams):
+    """{labels}: the labels; their casefolded index is built once."""
 
-    labels: tuple[str, ...]
-    index: Mapping[str, str]
+    labels: NonBlankTexts
 
-
-def parse_params(raw: Mapping[str, Any]) -> LabelParams:
-    """Validate {labels}."""
-    labels = ParamReader(KIND, raw, ("labels",)).text_list("labels", required=True, allow_empty=False)
-    return LabelParams(labels, label_index(labels))
+    @cached_property
+    def index(self) -> Mapping[str, str]:
+        """Casefolded label -> lowercase answer (see `textutil.label_index`)."""
+        return label_index(self.labels)
 
 
 def extract(response: str, params: LabelParams) -> Answers | None:
@@ -38,4 +34,4 @@ def extract(response: str, params: LabelParams) -> Answers | None:
     return None if label is None else (label,)
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, LabelParams, extract)

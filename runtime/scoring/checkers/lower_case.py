@@ -6,23 +6,19 @@ Compliant when it has at least one cased letter and no uppercase or titlecase le
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from .base import Answers, CheckerKind, no_fixed_subtasks
-from .params import ParamReader
+from .base import Answers, CheckerKind
+from .params import CheckerParams
 
 KIND = "lower_case"
 
 
-def parse_params(raw: Mapping[str, Any]) -> None:
+class LowerCaseParams(CheckerParams):
     """No params are accepted."""
-    ParamReader(KIND, raw, ())
 
 
-def extract(response: str, _params: None) -> Answers | None:
+def extract(response: str, _params: LowerCaseParams) -> Answers | None:
     """The trimmed response, or None when it is not lower case."""
     return (response.strip(),) if response.islower() else None
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, LowerCaseParams, extract)

@@ -1,81 +1,103 @@
-"""Validation of raw checker params as they appear in manifest rows.
+"""Typed checker params: each kind declares a frozen pydantic model; raw manifest params are validated once.
 
-Every failure raises ScoringError naming the checker kind and the offending param, because a bad param
-set means the manifest (or the spec that compiled it) is wrong and must be fixed there.
+`CheckerParams` is the base of every kind's params model (frozen, unknown params rejected). The
+annotated types below state what a param must hold, and `validate_params` turns a pydantic failure into
+a ScoringError naming the checker kind, the param (its key path, e.g. `labels.SER`), what was expected
+and what was found, because a bad param set means the manifest (or the spec that compiled it) is wrong
+and must be fixed there.
+
+Derived data that the hot `extract` path needs (a compiled pattern, a casefolded label index) is kept as
+`functools.cached_property` on the model: computed once per distinct spec, then a plain attribute read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from isac.compiler.errors import ScoringError
 
-
-class ParamReader:
-    """Reads the params of one kind, rejecting unknown names and ill-typed values."""
-
-    def __init__(self, kind: str, raw: Mapping[str, Any], allowed: Sequence[str]) -> None:
-        if not isinstance(raw, Mapping):
-            raise ScoringError(f"checker {kind!r}: params must be an object, got {type(raw).__name__}")
-        unknown = sorted(str(name) for name in raw if name not in allowed)
-        if unknown:
-            raise ScoringError(
-                f"checker {kind!r}: unknown param(s) {unknown}; expected only {sorted(allowed)}"
-            )
-        self.kind = kind
-        self.raw = raw
-
-    def fail(self, name: str, expected: str) -> ScoringError:
-        """An error naming the kind, the param, what was expected and what was found."""
-        found = self.raw.get(name, "<missing>")
-        return ScoringError(f"checker {self.kind!r}: param {name!r} must be {expected}; got {found!r}")
-
-    def text(self, name: str) -> str:
-        """A required string with at least one non-whitespace character."""
-        value = self.raw.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(name, "a non-empty string")
-        return value
-
-    def flag(self, name: str, default: bool) -> bool:
-        """An optional boolean."""
-        value = self.raw.get(name, default)
-        if not isinstance(value, bool):
-            raise self.fail(name, "true or false")
-        return value
-
-    def text_list(self, name: str, *, required: bool, allow_empty: bool) -> tuple[str, ...]:
-        """A list of non-empty strings; missing means empty when not required."""
-        if name not in self.raw and not required:
-            return ()
-        return self._strings(name, self.raw.get(name), allow_empty=allow_empty)
-
-    def label_map(self, name: str, subtasks: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        """An optional {subtask: [label, ...]} map whose subtasks are among `subtasks`."""
-        value = self.raw.get(name, {})
-        if not isinstance(value, Mapping):
-            raise self.fail(name, "an object mapping subtasks to label lists")
-        result: dict[str, tuple[str, ...]] = {}
-        for subtask, labels in value.items():
-            if subtask not in subtasks:
-                raise self.fail(name, f"keyed by subtasks among {list(subtasks)}")
-            result[subtask] = self._strings(f"{name}.{subtask}", labels, allow_empty=False)
-        return result
-
-    def _strings(self, name: str, value: Any, *, allow_empty: bool) -> tuple[str, ...]:
-        expected = "a list of non-empty strings" + ("" if allow_empty else " (at least one)")
-        if isinstance(value, str) or not isinstance(value, Sequence):
-            raise ScoringError(f"checker {self.kind!r}: param {name!r} must be {expected}; got {value!r}")
-        items = tuple(value)
-        if not all(isinstance(item, str) and item.strip() for item in items) or (
-            not items and not allow_empty
-        ):
-            raise ScoringError(f"checker {self.kind!r}: param {name!r} must be {expected}; got {value!r}")
-        return items
+__all__ = [
+    "CheckerParams",
+    "Flag",
+    "NonBlankText",
+    "NonBlankTexts",
+    "NonEmptyText",
+    "distinct",
+    "validate_params",
+]
 
 
-def distinct(reader: ParamReader, name: str, items: Sequence[str]) -> None:
-    """Reject a list param that names the same item twice."""
-    if len(set(items)) != len(items):
-        raise reader.fail(name, "a list without duplicates")
+class CheckerParams(BaseModel):
+    """Base of every kind's params model: immutable, and a param the kind does not know is an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+def _at_least_one(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise ValueError("must be a list of non-empty strings (at least one)")
+    return values
+
+
+def distinct(values: Sequence[str]) -> Sequence[str]:
+    """Reject a list param that names the same item twice (an AfterValidator)."""
+    if len(set(values)) != len(values):
+        raise ValueError("must be a list without duplicates")
+    return values
+
+
+NonBlankText = Annotated[StrictStr, AfterValidator(_non_blank)]
+"""A string with at least one non-whitespace character."""
+
+NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
+"""A string of at least one character (whitespace allowed, e.g. a newline separator)."""
+
+Flag = StrictBool
+"""true or false (no "yes", no 1)."""
+
+NonBlankTexts = Annotated[tuple[NonBlankText, ...], AfterValidator(_at_least_one)]
+"""A list of at least one non-blank string."""
+
+P = TypeVar("P", bound=CheckerParams)
+
+# pydantic error types whose message already says what was expected, with the wording we give instead
+_EXPECTED = {
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "tuple_type": "must be a list",
+    "dict_type": "must be an object",
+    "string_too_short": "must be a non-empty string",
+}
+
+
+def validate_params(kind: str, model: type[P], raw: Mapping[str, Any]) -> P:
+    """Validate raw params of checker `kind` against its model; ScoringError on the first problem."""
+    if not isinstance(raw, Mapping):
+        raise ScoringError(f"checker {kind!r}: params must be an object, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise ScoringError(_describe(kind, model, error)) from None
+
+
+def _describe(kind: str, model: type[CheckerParams], error: ValidationError) -> str:
+    problems = error.errors(include_url=False)
+    # An unknown param usually means a misspelt one, which also shows up as "missing": name it first.
+    unknown = [problem for problem in problems if problem["type"] == "extra_forbidden"]
+    problem = (unknown or problems)[0]
+    path = ".".join(str(part) for part in problem["loc"]) or "params"
+    if unknown:
+        return f"checker {kind!r}: unknown param {path!r}; expected only {sorted(model.model_fields)}"
+    if problem["type"] == "missing":
+        return f"checker {kind!r}: param {path!r} is required"
+    expected = _EXPECTED.get(problem["type"]) or problem["msg"].removeprefix("Value error, ")
+    return f"checker {kind!r}: param {path!r} {expected}; got {problem['input']!r}"

@@ -10,35 +10,26 @@ answer, which scores as a wrong answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-from .base import Answers, CheckerKind, no_fixed_subtasks
+from .base import Answers, CheckerKind
 from .loose import compile_phrase
-from .params import ParamReader
+from .params import CheckerParams, Flag, NonBlankText
 from .textutil import strip_outer_quotes
 
 KIND = "prefix"
 
 
-@dataclass(frozen=True)
-class PrefixParams:
-    """Validated params: the phrase and its compiled loose pattern."""
+class PrefixParams(CheckerParams):
+    """{text, case_sensitive?}: the phrase; its loose pattern is compiled once."""
 
-    text: str
-    case_sensitive: bool
-    pattern: re.Pattern[str]
+    text: NonBlankText
+    case_sensitive: Flag = False
 
-
-def parse_params(raw: Mapping[str, Any]) -> PrefixParams:
-    """Validate {text, case_sensitive?}."""
-    reader = ParamReader(KIND, raw, ("text", "case_sensitive"))
-    text = reader.text("text")
-    case_sensitive = reader.flag("case_sensitive", False)
-    return PrefixParams(
-        text, case_sensitive, compile_phrase(text, case_sensitive=case_sensitive, reverse=False)
-    )
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The loose pattern matched at the start of the response."""
+        return compile_phrase(self.text, case_sensitive=self.case_sensitive, reverse=False)
 
 
 def extract(response: str, params: PrefixParams) -> Answers | None:
@@ -50,4 +41,4 @@ def extract(response: str, params: PrefixParams) -> Answers | None:
     return (strip_outer_quotes(body[found.end() :].strip()),)
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, PrefixParams, extract)

@@ -9,53 +9,38 @@ subtask order, label parts as the lowercase label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 from .base import Answers, CheckerKind
-from .composite import SubtaskRules, read_subtask_rules
-from .params import ParamReader
+from .composite import CompositeParams, composite_subtasks
+from .params import NonEmptyText
 
 KIND = "separator"
 
 
-@dataclass(frozen=True)
-class SeparatorParams:
-    """Validated params: the separator as split on, and the subtask rules."""
+class SeparatorParams(CompositeParams):
+    """{separator, subtasks, labels?}."""
 
-    separator: str
-    rules: SubtaskRules
+    separator: NonEmptyText
 
-
-def parse_params(raw: Mapping[str, Any]) -> SeparatorParams:
-    """Validate {separator, subtasks, labels?}."""
-    reader = ParamReader(KIND, raw, ("separator", "subtasks", "labels"))
-    separator = reader.raw.get("separator")
-    if not isinstance(separator, str) or not separator:
-        raise reader.fail("separator", "a non-empty string")
-    # A whitespace-only separator (a newline) is split on as given; otherwise its padding is loose.
-    return SeparatorParams(separator.strip() or separator, read_subtask_rules(reader))
+    @cached_property
+    def split_on(self) -> str:
+        """The separator as split on: its padding is loose, unless it is whitespace only (a newline)."""
+        return self.separator.strip() or self.separator
 
 
 def extract(response: str, params: SeparatorParams) -> Answers | None:
     """One answer per subtask, or None."""
-    rules = params.rules
-    parts = response.strip().split(params.separator, len(rules.subtasks))
-    if len(parts) != len(rules.subtasks):
+    parts = response.strip().split(params.split_on, len(params.subtasks))
+    if len(parts) != len(params.subtasks):
         return None
     answers = []
     for position, part in enumerate(parts):
-        answer = rules.answer(position, part)
+        answer = params.answer(position, part)
         if answer is None:
             return None
         answers.append(answer)
     return tuple(answers)
 
 
-def fixed_subtasks(params: SeparatorParams) -> tuple[str, ...]:
-    """The subtasks named by the params."""
-    return params.rules.subtasks
-
-
-CHECKER = CheckerKind(KIND, parse_params, extract, fixed_subtasks)
+CHECKER = CheckerKind(KIND, SeparatorParams, extract, composite_subtasks)

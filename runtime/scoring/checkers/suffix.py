@@ -8,34 +8,25 @@ answer is the rest of the response, trimmed. An empty rest is compliant with an 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-from .base import Answers, CheckerKind, no_fixed_subtasks
+from .base import Answers, CheckerKind
 from .loose import compile_phrase
-from .params import ParamReader
+from .params import CheckerParams, Flag, NonBlankText
 
 KIND = "suffix"
 
 
-@dataclass(frozen=True)
-class SuffixParams:
-    """Validated params: the phrase and its compiled loose pattern, reversed."""
+class SuffixParams(CheckerParams):
+    """{text, case_sensitive?}: the phrase; its reversed loose pattern is compiled once."""
 
-    text: str
-    case_sensitive: bool
-    reversed_pattern: re.Pattern[str]
+    text: NonBlankText
+    case_sensitive: Flag = False
 
-
-def parse_params(raw: Mapping[str, Any]) -> SuffixParams:
-    """Validate {text, case_sensitive?}."""
-    reader = ParamReader(KIND, raw, ("text", "case_sensitive"))
-    text = reader.text("text")
-    case_sensitive = reader.flag("case_sensitive", False)
-    return SuffixParams(
-        text, case_sensitive, compile_phrase(text, case_sensitive=case_sensitive, reverse=True)
-    )
+    @cached_property
+    def reversed_pattern(self) -> re.Pattern[str]:
+        """The loose pattern of the reversed phrase, matched at the start of the reversed response."""
+        return compile_phrase(self.text, case_sensitive=self.case_sensitive, reverse=True)
 
 
 def extract(response: str, params: SuffixParams) -> Answers | None:
@@ -47,4 +38,4 @@ def extract(response: str, params: SuffixParams) -> Answers | None:
     return (body[: len(body) - found.end()].strip(),)
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, SuffixParams, extract)

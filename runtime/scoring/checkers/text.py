@@ -7,28 +7,23 @@ meta-commentary instead of a bare answer. The answer is the trimmed response.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-from .base import Answers, CheckerKind, no_fixed_subtasks
-from .params import ParamReader
+from .base import Answers, CheckerKind
+from .params import CheckerParams, NonBlankText
 
 KIND = "text"
 
 
-@dataclass(frozen=True)
-class TextParams:
-    """Validated params: forbidden phrases, casefolded."""
+class TextParams(CheckerParams):
+    """{forbidden?}: phrases that must not appear (missing means none), casefolded once."""
 
-    forbidden: tuple[str, ...]
+    forbidden: tuple[NonBlankText, ...] = ()
 
-
-def parse_params(raw: Mapping[str, Any]) -> TextParams:
-    """Validate {forbidden?} (a list of phrases; missing means none)."""
-    reader = ParamReader(KIND, raw, ("forbidden",))
-    phrases = reader.text_list("forbidden", required=False, allow_empty=True)
-    return TextParams(tuple(phrase.casefold() for phrase in phrases))
+    @cached_property
+    def folded(self) -> tuple[str, ...]:
+        """The forbidden phrases, casefolded."""
+        return tuple(phrase.casefold() for phrase in self.forbidden)
 
 
 def extract(response: str, params: TextParams) -> Answers | None:
@@ -36,11 +31,11 @@ def extract(response: str, params: TextParams) -> Answers | None:
     answer = response.strip()
     if not answer:
         return None
-    if params.forbidden:
+    if params.folded:
         folded = answer.casefold()
-        if any(phrase in folded for phrase in params.forbidden):
+        if any(phrase in folded for phrase in params.folded):
             return None
     return (answer,)
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, TextParams, extract)

@@ -6,23 +6,19 @@ digits, punctuation and caseless scripts may appear freely. The answer is the tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from .base import Answers, CheckerKind, no_fixed_subtasks
-from .params import ParamReader
+from .base import Answers, CheckerKind
+from .params import CheckerParams
 
 KIND = "upper_case"
 
 
-def parse_params(raw: Mapping[str, Any]) -> None:
+class UpperCaseParams(CheckerParams):
     """No params are accepted."""
-    ParamReader(KIND, raw, ())
 
 
-def extract(response: str, _params: None) -> Answers | None:
+def extract(response: str, _params: UpperCaseParams) -> Answers | None:
     """The trimmed response, or None when it is not upper case."""
     return (response.strip(),) if response.isupper() else None
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, UpperCaseParams, extract)

@@ -8,28 +8,21 @@ them, trimmed (possibly empty).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
-from .base import Answers, CheckerKind, no_fixed_subtasks
-from .params import ParamReader
+from pydantic import AfterValidator
+
+from .base import Answers, CheckerKind
+from .params import CheckerParams, NonBlankText
 
 KIND = "wrap"
 
 
-@dataclass(frozen=True)
-class WrapParams:
-    """Validated params: the trimmed markers."""
+class WrapParams(CheckerParams):
+    """{left, right}: the markers, kept trimmed (their surrounding whitespace is ignored)."""
 
-    left: str
-    right: str
-
-
-def parse_params(raw: Mapping[str, Any]) -> WrapParams:
-    """Validate {left, right}."""
-    reader = ParamReader(KIND, raw, ("left", "right"))
-    return WrapParams(reader.text("left").strip(), reader.text("right").strip())
+    left: Annotated[NonBlankText, AfterValidator(str.strip)]
+    right: Annotated[NonBlankText, AfterValidator(str.strip)]
 
 
 def extract(response: str, params: WrapParams) -> Answers | None:
@@ -42,4 +35,4 @@ def extract(response: str, params: WrapParams) -> Answers | None:
     return (body[len(params.left) : len(body) - len(params.right)].strip(),)
 
 
-CHECKER = CheckerKind(KIND, parse_params, extract, no_fixed_subtasks)
+CHECKER = CheckerKind(KIND, WrapParams, extract)
