@@ -4,7 +4,7 @@ Usage, for a manifest row and a response text:
 
     result = check(row.checker, response, row.subtasks)
     result.compliant            # bool
-    result.answers["ASR"]       # "" for every subtask when not compliant
+    result.answers[subtask]     # "" for every subtask when not compliant
 
 `check` compiles (validates) each distinct checker spec once and caches it; hot loops over one spec
 can also hold `compile_checker(spec)` and call it directly. A bad spec (unknown kind, missing or
