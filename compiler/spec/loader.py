@@ -214,6 +214,7 @@ def _cross_check(spec: Spec) -> list[str]:
                 f"{BENCHMARK_FILE}: datasets.{name}.adapter: unknown adapter {dataset.adapter!r}; "
                 f"expected one of {', '.join(sorted(ADAPTERS))}"
             )
+    problems += _check_metrics(spec)
     problems += _unique_variants("dimensions/d.yaml", [v.variant for v in spec.d_variants])
     problems += _unique_variants("dimensions/f.yaml", [v.variant for v in spec.f_variants])
     for index, variant in enumerate(spec.f_variants):
@@ -225,6 +226,22 @@ def _cross_check(spec: Spec) -> list[str]:
     if spec.n is not None:
         problems += _check_n(spec)
     return problems
+
+
+def _check_metrics(spec: Spec) -> list[str]:
+    """Each task's metric is registered (the schema only checks the name's spelling)."""
+    try:
+        # imported here: the runtime's scoring code is not needed to load a spec, and a light install
+        # (or a checkout predating the metric registry) loads specs without it
+        from isac.runtime.scoring.metric_registry import METRICS
+    except ImportError:
+        return []
+    known = METRICS.names()
+    return [
+        f"{task.file}: metric.name: unknown metric {task.metric.name!r}; expected one of {', '.join(known)}"
+        for task in spec.tasks.values()
+        if task.metric.name not in known
+    ]
 
 
 def _unique_variants(file: str, names: list[str]) -> list[str]:
