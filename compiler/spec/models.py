@@ -13,6 +13,7 @@ YAML file cannot set it. Constraints pydantic cannot express (unique items, requ
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from annotated_types import MinLen
@@ -69,7 +70,7 @@ class Punctuation(_Frozen):
 class DatasetSpec(_Frozen):
     """A dataset the benchmark draws items from; options go to the adapter unchanged."""
 
-    name: SkipJsonSchema[str]  # the key under `datasets`, filled in by Benchmark
+    name: SkipJsonSchema[str]  # its key under `datasets`, copied in by `_name_datasets`
     adapter: NonEmpty
     """a registered dataset adapter (librispeech, covost2, iemocap, audiocaps, jsonl, or a plugin's)"""
     options: dict[str, Any] = Field(default_factory=dict)
@@ -276,7 +277,7 @@ class DVariant(_Frozen):
     ending: Ending = ()
     """punctuation: the P_e pool replacing the base one"""
 
-    @property
+    @cached_property
     def punctuation(self) -> Punctuation | None:
         """punctuation: the alternative P_c / P_e pools; None for other kinds."""
         if self.kind != "punctuation":
