@@ -1,12 +1,16 @@
 """Load a spec directory: parse YAML, validate every file against its schema, then build typed models.
 
+The models (`isac.compiler.spec.models`) are the single source: they generate the schema files
+(`isac schema`), and, once every document passed its schema, `Spec.model_validate` builds the typed spec
+from the documents themselves.
+
 Layout (see docs/spec-format.md):
 
     SPEC_DIR/benchmark.yaml        name, version, seed, task list, datasets, base punctuation
     SPEC_DIR/tasks/<task>.yaml     one per task: dataset, metric, formats, fragment pools
     SPEC_DIR/dimensions/d.yaml     D variants        SPEC_DIR/dimensions/f.yaml   F variants
     SPEC_DIR/dimensions/n.yaml     composite (N) instructions (optional)
-    SPEC_DIR/schema/*.json         the JSON Schemas the files above are validated against
+    SPEC_DIR/schema/*.json         the JSON Schemas the files above are validated against (generated)
 
 Errors are collected, not raised one by one: a broken spec reports every problem at once, each with its
 file and key path.
@@ -20,23 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from isac.compiler.errors import SpecError
-from isac.compiler.spec.models import (
-    AxisSpec,
-    DatasetSpec,
-    DefaultFormat,
-    DVariant,
-    FVariant,
-    MetricSpec,
-    NDimension,
-    NFormat,
-    Punctuation,
-    Rewrites,
-    Spec,
-    TaskSpec,
-)
-from isac.compiler.spec.schema import load_schemas
+from isac.compiler.spec.models import Spec
+from isac.compiler.spec.schema import key_path, load_schemas
+from isac.compiler.spec.strict_yaml import load_yaml
 
 BENCHMARK_FILE = "benchmark.yaml"
 TASKS_DIR = "tasks"
@@ -91,7 +84,10 @@ def _read_yaml(path: Path, spec_dir: Path, problems: list[str]) -> Any:
         problems.append(f"{rel}: not valid UTF-8")
         return None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text, file=rel)
+    except SpecError as error:  # a duplicate key
+        problems.append(str(error))
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{rel}:{mark.line + 1}" if mark is not None else rel
@@ -133,7 +129,7 @@ def load_spec(spec_dir: Path) -> Spec:
     problems += _check_task_files(documents[BENCHMARK_FILE], task_docs)
     if problems:
         raise SpecProblems(spec_dir, problems)
-    spec = _build(spec_dir, documents, task_docs)
+    spec = _typed_spec(spec_dir, documents, task_docs)
     problems += _cross_check(spec)
     if problems:
         raise SpecProblems(spec_dir, problems)
@@ -157,114 +153,44 @@ def _check_task_files(benchmark: Mapping[str, Any], task_docs: Mapping[str, Any]
     return problems
 
 
-def _punctuation(raw: Mapping[str, Any] | None) -> Punctuation | None:
-    if raw is None:
-        return None
-    return Punctuation(connecting=tuple(raw["connecting"]), ending=tuple(raw["ending"]))
-
-
-def _metric(raw: Any) -> MetricSpec:
-    if isinstance(raw, str):
-        return MetricSpec(name=raw)
-    return MetricSpec(name=raw["name"], direction=raw.get("direction"), options=dict(raw.get("options", {})))
-
-
-def _build(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str, Any]) -> Spec:
+def _typed_spec(spec_dir: Path, documents: Mapping[str, Any], task_docs: Mapping[str, Any]) -> Spec:
+    """The typed spec, validated by pydantic from the documents (which already passed their schemas)."""
     benchmark = documents[BENCHMARK_FILE]
-    by_name = {doc["task"]: (rel, doc) for rel, doc in task_docs.items()}
-    tasks: dict[str, TaskSpec] = {}
-    for name in benchmark["tasks"]:
-        rel, doc = by_name[name]
-        default = doc["default_format"]
-        tasks[name] = TaskSpec(
-            task=name,
-            file=rel,
-            dataset=doc["dataset"],
-            metric=_metric(doc["metric"]),
-            answer=doc["answer"],
-            labels=tuple(doc.get("labels", ())),
-            default_format=DefaultFormat(
-                checker=default["checker"],
-                prefix=default.get("prefix"),
-                descriptions=tuple(default["descriptions"]),
-            ),
-            task_descriptions=tuple(doc["task_descriptions"]),
-            rewrites=Rewrites(**{level: tuple(pool) for level, pool in doc["rewrites"].items()}),
-            answer_only=tuple(doc["answer_only"]),
-            forbidden=tuple(doc.get("forbidden", ())),
-            json_keys=tuple(doc["json_keys"]),
-            composite=doc.get("composite"),
-            punctuation=_punctuation(doc.get("punctuation")),
-        )
-    d_doc = documents[DIMENSION_FILES["d"]]
-    d_variants = tuple(
-        DVariant(
-            variant=raw["variant"],
-            variation_class=raw["class"],
-            kind=raw["kind"],
-            rate=raw.get("rate", 0.0),
-            min_edits=raw.get("min_edits", 1),
-            max_edits=raw.get("max_edits", 0),
-            min_word_length=raw.get("min_word_length", 4),
-            operations=tuple(raw.get("operations", ())),
-            level=raw.get("level"),
-            punctuation=_punctuation(raw) if raw["kind"] == "punctuation" else None,
-        )
-        for raw in d_doc["variants"]
-    )
-    f_doc = documents[DIMENSION_FILES["f"]]
-    f_variants = tuple(
-        FVariant(
-            variant=raw["variant"],
-            variation_class=raw["class"],
-            kind=raw["kind"],
-            exclude_tasks=tuple(raw.get("exclude_tasks", ())),
-            templates=tuple(raw.get("templates", ())),
-            values=tuple(raw.get("values", ())),
-            pairs=tuple((pair["left"], pair["right"]) for pair in raw.get("pairs", ())),
-        )
-        for raw in f_doc["variants"]
-    )
+    by_name = {doc["task"]: {**doc, "file": rel} for rel, doc in task_docs.items()}
     n_doc = documents.get(DIMENSION_FILES["n"])
-    n_dimension = None
-    if n_doc is not None:
-        eligibility = n_doc["eligibility"]
-        n_dimension = NDimension(
-            dataset=n_doc["dataset"],
-            tasks=tuple(n_doc["tasks"]),
-            sizes={int(size): cls for size, cls in sorted(n_doc["classes"].items())},
-            require_references=tuple(eligibility.get("require_references", ())),
-            more_than_words=dict(eligibility.get("more_than_words", {})),
-            joiners=tuple(n_doc["joiners"]),
-            formats=tuple(
-                NFormat(
-                    variant=raw["variant"],
-                    kind=raw["kind"],
-                    templates=tuple(raw["templates"]),
-                    separators=tuple(raw.get("separators", ())),
-                )
-                for raw in n_doc["formats"]
-            ),
+    try:
+        return Spec.model_validate(
+            {
+                **benchmark,
+                "root": str(spec_dir),
+                "sha256": spec_sha256(spec_dir),
+                "tasks": {name: by_name[name] for name in benchmark["tasks"]},  # in benchmark order
+                "d_variants": documents[DIMENSION_FILES["d"]]["variants"],
+                "f_variants": documents[DIMENSION_FILES["f"]]["variants"],
+                "n": n_doc,
+            }
         )
-    return Spec(
-        root=str(spec_dir),
-        sha256=spec_sha256(spec_dir),
-        name=benchmark["name"],
-        version=benchmark["version"],
-        seed=benchmark["seed"],
-        datasets={
-            name: DatasetSpec(name=name, adapter=raw["adapter"], options=dict(raw.get("options", {})))
-            for name, raw in benchmark["datasets"].items()
-        },
-        punctuation=_punctuation(benchmark["punctuation"]),  # type: ignore[arg-type]
-        tasks=tasks,
-        d_variants=d_variants,
-        f_variants=f_variants,
-        n=n_dimension,
-        axes=tuple(
-            AxisSpec(variation_class=raw["class"], name=raw["name"]) for raw in benchmark.get("axes", ())
-        ),
-    )
+    except ValidationError as error:  # only when spec/schema/ is out of date with the models
+        by_task = {name: doc["file"] for name, doc in by_name.items()}
+        raise SpecProblems(
+            spec_dir, [_model_problem(problem, by_task) for problem in error.errors()]
+        ) from None
+
+
+def _model_problem(problem: Any, task_files: Mapping[str, str]) -> str:
+    """One pydantic problem as `file: key.path: message`, the loc of the Spec traced back to its file."""
+    loc = list(problem["loc"])
+    head, rest = (loc[0], loc[1:]) if loc else ("", [])
+    if head == "tasks" and rest:
+        file, parts = task_files.get(str(rest[0]), BENCHMARK_FILE), rest[1:]
+    elif head in ("d_variants", "f_variants"):
+        file, parts = DIMENSION_FILES[str(head)[0]], ["variants", *rest]
+    elif head == "n":
+        file, parts = DIMENSION_FILES["n"], rest
+    else:
+        file, parts = BENCHMARK_FILE, loc
+    hint = "the schema files may be stale: run `isac schema --out SPEC_DIR/schema`"
+    return f"{file}: {key_path(parts)}: {problem['msg']} ({hint})"
 
 
 def _cross_check(spec: Spec) -> list[str]:
@@ -289,6 +215,7 @@ def _cross_check(spec: Spec) -> list[str]:
                 f"{BENCHMARK_FILE}: datasets.{name}.adapter: unknown adapter {dataset.adapter!r}; "
                 f"expected one of {', '.join(adapters)}"
             )
+    problems += _check_metrics(spec)
     problems += _unique_variants("dimensions/d.yaml", [v.variant for v in spec.d_variants])
     problems += _unique_variants("dimensions/f.yaml", [v.variant for v in spec.f_variants])
     for index, variant in enumerate(spec.f_variants):
@@ -300,6 +227,22 @@ def _cross_check(spec: Spec) -> list[str]:
     if spec.n is not None:
         problems += _check_n(spec)
     return problems
+
+
+def _check_metrics(spec: Spec) -> list[str]:
+    """Each task's metric is registered (the schema only checks the name's spelling)."""
+    try:
+        # imported here: the runtime's scoring code is not needed to load a spec, and a light install
+        # (or a checkout predating the metric registry) loads specs without it
+        from isac.runtime.scoring.metric_registry import METRICS
+    except ImportError:
+        return []
+    known = METRICS.names()
+    return [
+        f"{task.file}: metric.name: unknown metric {task.metric.name!r}; expected one of {', '.join(known)}"
+        for task in spec.tasks.values()
+        if task.metric.name not in known
+    ]
 
 
 def _unique_variants(file: str, names: list[str]) -> list[str]:

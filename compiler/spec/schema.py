@@ -1,4 +1,8 @@
-"""JSON Schema validation of spec files, reporting every error with its file and key path."""
+"""JSON Schema validation of spec files, reporting every error with its file and key path.
+
+The schema files are generated from the models (`isac.compiler.spec.schema_files`, `isac schema`) and
+travel with the spec directory; this module loads them and words their errors for people.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
 from isac.compiler.errors import SpecError
-
-SCHEMA_FILES: tuple[str, ...] = (
-    "benchmark.schema.json",
-    "task.schema.json",
-    "d.schema.json",
-    "f.schema.json",
-    "n.schema.json",
-)
+from isac.compiler.spec.schema_files import SCHEMA_FILES
 
 
 def key_path(parts: Iterable[str | int]) -> str:
@@ -35,13 +32,62 @@ def _short(value: Any, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def describe(error: ValidationError) -> str:
-    """A readable message for one schema error (jsonschema's own repeats whole lists)."""
+def _type_mismatch(error: ValidationError) -> bool:
+    """The error says the value itself has the wrong type (not something inside it)."""
+    return error.validator == "type" and not error.relative_path
+
+
+def explain(error: ValidationError) -> list[ValidationError]:
+    """The errors worth reporting for one schema error.
+
+    An `anyOf`/`oneOf` (a shorthand such as `metric: wer` or `{name: wer}`) fails as a whole; when the
+    value's type fits exactly one alternative, what is wrong inside that alternative is reported instead,
+    at its own key path. Otherwise the error stays and `describe` lists the types expected.
+    """
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [errors for errors in branches.values() if not any(map(_type_mismatch, errors))]
+    if len(fitting) != 1:
+        return [error]
+    return [leaf for sub in fitting[0] for leaf in explain(sub)]
+
+
+def _condition(error: ValidationError) -> str:
+    """ " when kind is typo" for an error raised by an `if`/`then` clause (its description), else ""."""
+    if "then" not in error.schema_path or not isinstance(error.schema, dict):
+        return ""
+    reason = error.schema.get("description")
+    return f" {reason}" if isinstance(reason, str) else ""
+
+
+def describe(error: ValidationError, *, owner: Any = None) -> str:
+    """A readable message for one schema error (jsonschema's own repeats whole lists).
+
+    `owner` is the mapping holding the offending key, when known: a key that the variant's `kind` does not
+    allow is reported with that kind.
+    """
     validator, expected, instance = error.validator, error.validator_value, error.instance
+    if validator == "not" and expected == {}:  # a key a kind's `then` clause forbids (constraints.FORBIDDEN)
+        kind = owner.get("kind") if isinstance(owner, Mapping) else None
+        return f"not allowed when kind is {kind}" if isinstance(kind, str) else "not allowed here"
+    if validator in ("anyOf", "oneOf"):
+        types = [sub.validator_value for sub in error.context or () if _type_mismatch(sub)]
+        if types and len(types) == len({sub.relative_schema_path[0] for sub in error.context or ()}):
+            return f"expected {' or '.join(map(str, types))}, found {_short(instance)}"
+        if validator == "oneOf" and not error.context:
+            return f"matches more than one of the allowed forms: {_short(instance)}"
+        return f"does not match any allowed form: {_short(instance)}"
+    if validator == "required":
+        return f"{error.message}{_condition(error)}"
     if validator == "minItems":
         return f"expected at least {expected} items, found {len(instance)}"
     if validator == "maxItems":
         return f"expected at most {expected} items, found {len(instance)}"
+    if validator == "minProperties":
+        return f"expected at least {expected} entries, found {len(instance)}"
     if validator == "minLength" and expected == 1:
         return "expected a non-empty string"
     if validator == "uniqueItems":
@@ -52,11 +98,30 @@ def describe(error: ValidationError) -> str:
         return f"expected {expected}, found {_short(instance)}"
     if validator == "enum":
         return f"expected one of {', '.join(map(str, expected))}; found {_short(instance)}"
+    if validator == "const":
+        return f"expected {_short(expected)}; found {_short(instance)}"
     if validator == "pattern":
-        return f"{_short(instance)} does not match the pattern {expected}"
+        where = "key " if "propertyNames" in error.schema_path else ""
+        return f"{where}{_short(instance)} does not match the pattern {expected}"
+    if validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        bound = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}[
+            validator
+        ]
+        return f"expected a number {bound} {expected}, found {_short(instance)}"
     if validator == "not":
-        return "holds a key that is not allowed for this kind"
+        return f"holds a key that is not allowed{_condition(error)}"
     return error.message
+
+
+def _owner(document: Any, path: Iterable[str | int]) -> Any:
+    """The value at `path` inside `document` (None when the path does not lead anywhere)."""
+    value = document
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
 
 
 class SchemaSet:
@@ -71,7 +136,8 @@ class SchemaSet:
                 schemas[name] = json.loads(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
                 raise SpecError(
-                    f"{path}: schema file not found (a spec directory carries its JSON Schemas in schema/)"
+                    f"{path}: schema file not found (a spec directory carries its JSON Schemas in schema/; "
+                    f"write them with `isac schema --out {schema_dir}`)"
                 ) from None
             except json.JSONDecodeError as error:
                 raise SpecError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
@@ -85,8 +151,13 @@ class SchemaSet:
     def errors(self, schema_name: str, document: Any, *, file: str) -> list[str]:
         """Every violation of `schema_name` in `document`, as `file: key.path: message`."""
         validator = self._validators[schema_name]
-        found = sorted(validator.iter_errors(document), key=lambda error: list(map(str, error.absolute_path)))
-        return [f"{file}: {key_path(error.absolute_path)}: {describe(error)}" for error in found]
+        found = [leaf for error in validator.iter_errors(document) for leaf in explain(error)]
+        found.sort(key=lambda error: list(map(str, error.absolute_path)))
+        return [
+            f"{file}: {key_path(error.absolute_path)}: "
+            f"{describe(error, owner=_owner(document, list(error.absolute_path)[:-1]))}"
+            for error in found
+        ]
 
 
 @cache

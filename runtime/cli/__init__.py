@@ -21,6 +21,7 @@ from isac.compiler.registry import Registry
 # plugin commands by name. The summaries are here so that listing never imports a command module.
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("isac.compiler.commands.validate", "validate a spec: every schema error at once"),
+    "schema": ("isac.compiler.commands.schema", "write the spec's JSON Schemas, generated from its models"),
     "compile": ("isac.compiler.commands.compile", "compile a spec and datasets into hashed manifests"),
     "verify": ("isac.compiler.commands.verify", "detect edited, missing or added manifest files or rows"),
     "release": ("isac.compiler.commands.release", "freeze a compiled set under artifacts/releases/"),
