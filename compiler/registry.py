@@ -3,7 +3,10 @@
 A `Registry` maps names to objects that are imported only when first asked for. Entries come from three
 places, later ones winning:
 
-1. built-in entries, written as `"package.module:attribute"` strings (nothing is imported at start-up);
+1. built-in entries, written as `"package.module:attribute"` strings (nothing is imported at start-up),
+   and, for registries with a *convention* `(package, attribute)`, every module of that package that
+   assigns `attribute` at top level, named after its module: adding `checkers/my_kind.py` with a
+   `CHECKER = ...` line adds the checker kind `my_kind`, with no table to edit;
 2. Python entry points of the registry's group (e.g. `isac.adapters`), so a separately installed
    package adds a model adapter, checker, metric, dataset adapter, scoring profile or CLI command
    without editing isac (`[project.entry-points."isac.checkers"] mykind = "mypkg.checker:CHECKER"`);
@@ -15,8 +18,11 @@ Groups: isac.adapters, isac.checkers, isac.metrics, isac.datasets, isac.profiles
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import re
 from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from isac.compiler.errors import IsacError
@@ -64,10 +70,13 @@ class Registry(Generic[T]):
         *,
         error: type[IsacError] = RegistryError,
         hints: Mapping[str, str] | None = None,
+        convention: tuple[str, str] | None = None,
     ) -> None:
         self.kind = kind
         self.group = group
-        self._builtins = dict(builtins)
+        self._explicit = dict(builtins)
+        self._convention = convention
+        self._scanned: dict[str, str] | None = None
         self._error = error
         self._hints = dict(hints or {})  # name -> what to install when its import fails
         self._registered: dict[str, str | T] = {}
@@ -88,6 +97,16 @@ class Registry(Generic[T]):
         self._registered.pop(name, None)
         self._loaded.pop(name, None)
 
+    @property
+    def _builtins(self) -> dict[str, str]:
+        """Explicit built-ins plus the modules found by the convention (explicit entries win)."""
+        if self._scanned is None:
+            scanned = _scan_convention(*self._convention) if self._convention else {}
+            # a module already registered under another name (openai_compat -> "openai") is not listed twice
+            explicit = set(self._explicit.values())
+            self._scanned = {name: where for name, where in scanned.items() if where not in explicit}
+        return {**self._scanned, **self._explicit}
+
     def _entry_points(self) -> dict[str, str]:
         if self._plugins is None:
             self._plugins = {point.name: point.value for point in entry_points(group=self.group)}
@@ -96,6 +115,7 @@ class Registry(Generic[T]):
     def refresh(self) -> None:
         """Forget cached entry points and imports (after installing a plugin in this process)."""
         self._plugins = None
+        self._scanned = None
         self._loaded.clear()
 
     def names(self) -> tuple[str, ...]:
@@ -169,6 +189,27 @@ class Registry(Generic[T]):
         """(name, object) for every entry, importing each."""
         for name in self.names():
             yield name, self.get(name)
+
+
+def _scan_convention(package: str, attribute: str) -> dict[str, str]:
+    """`{module name: "package.module:attribute"}` for each module of `package` assigning `attribute`.
+
+    The package's files are read as text, not imported, so listing names stays as cheap as the tables:
+    a public module (no leading underscore) counts when a line starts with `ATTRIBUTE =`,
+    `ATTRIBUTE: ...`, `def ATTRIBUTE(` or `class ATTRIBUTE`.
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    assigns = re.compile(rf"^(?:def |class )?{re.escape(attribute)}\b\s*[:=(]", re.MULTILINE)
+    found: dict[str, str] = {}
+    for folder in spec.submodule_search_locations:
+        for path in sorted(Path(folder).glob("*.py")):
+            if path.stem.startswith("_"):
+                continue
+            if assigns.search(path.read_text(encoding="utf-8")):
+                found[path.stem] = f"{package}.{path.stem}:{attribute}"
+    return found
 
 
 def lazy(registry: Registry[T], name: str) -> Callable[[], T]:

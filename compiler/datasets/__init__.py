@@ -26,18 +26,10 @@ from isac.compiler.registry import Registry
 
 __all__ = ["ADAPTERS", "DatasetAdapter", "DatasetIndex", "DatasetItem", "fingerprint_files", "load_dataset"]
 
-# adapter name (as written in the spec) -> zero-argument factory of the adapter
+# adapter name (as written in the spec) -> zero-argument factory of the adapter. Every module of this
+# package that defines `ADAPTER` is the adapter of its module's name (librispeech.py -> "librispeech").
 ADAPTERS: Registry[Callable[[], DatasetAdapter]] = Registry(
-    "dataset adapter",
-    "isac.datasets",
-    {
-        "librispeech": "isac.compiler.datasets.librispeech:LibriSpeechAdapter",
-        "covost2": "isac.compiler.datasets.covost2:CoVoST2Adapter",
-        "iemocap": "isac.compiler.datasets.iemocap:IemocapAdapter",
-        "audiocaps": "isac.compiler.datasets.audiocaps:AudioCapsAdapter",
-        "jsonl": "isac.compiler.datasets.jsonl:JsonlAdapter",
-    },
-    error=DatasetError,
+    "dataset adapter", "isac.datasets", {}, error=DatasetError, convention=(__name__, "ADAPTER")
 )
 
 MISSING_EXAMPLES = 5  # how many missing item ids an error message quotes

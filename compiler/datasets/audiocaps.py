@@ -130,3 +130,6 @@ def _checked_template(template: str) -> str:
             f"in a file name, got {template!r}"
         )
     return template
+
+
+ADAPTER = AudioCapsAdapter  # registered as the dataset adapter "audiocaps" (the module name)

@@ -105,3 +105,6 @@ def parse_table(text: str, file: Path, split: str) -> list[tuple[str, str, str]]
                 raise DatasetError(f"{file}:{line.number}: column {column!r} is empty")
         rows.append((clip, fields[position["sentence"]].strip(), fields[position["translation"]].strip()))
     return rows
+
+
+ADAPTER = CoVoST2Adapter  # registered as the dataset adapter "covost2" (the module name)

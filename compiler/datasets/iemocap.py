@@ -178,3 +178,6 @@ def parse_transcriptions(text: str, file: Path, dialog: str) -> dict[str, str]:
             )
         transcripts[identifier] = match["text"].strip()
     return transcripts
+
+
+ADAPTER = IemocapAdapter  # registered as the dataset adapter "iemocap" (the module name)

@@ -117,3 +117,6 @@ def _references(value: Any, where: str) -> dict[str, tuple[str, ...]]:
             raise DatasetError(f"{where}: key {key!r} must be a non-empty string or a non-empty list of them")
         references[task] = tuple(values)
     return references
+
+
+ADAPTER = JsonlAdapter  # registered as the dataset adapter "jsonl" (the module name)

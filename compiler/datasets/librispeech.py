@@ -127,3 +127,6 @@ def parse_transcripts(text: str, file: Path) -> list[tuple[str, str]]:
             )
         pairs.append((utterance, transcript.strip()))
     return pairs
+
+
+ADAPTER = LibriSpeechAdapter  # registered as the dataset adapter "librispeech" (the module name)

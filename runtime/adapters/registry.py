@@ -18,19 +18,23 @@ from isac.runtime.adapters.base import AdapterOptions, ModelAdapter
 
 AdapterFactory = Callable[[str, AdapterOptions], ModelAdapter]
 
-# scheme -> "module:factory"; imported lazily by `build_adapter`.
+# scheme -> "module:factory"; imported lazily by `build_adapter`. Besides these, every module of this
+# package defining `create_adapter` is the adapter of its module's name (oracle.py -> `oracle`,
+# constant.py -> `constant:TEXT`), so a new adapter is one module.
 BUILTIN_SCHEMES: dict[str, str] = {
     "hf": "isac.runtime.adapters.registry:create_hf_adapter",
     "openai": "isac.runtime.adapters.openai_compat:create_adapter",
-    "replay": "isac.runtime.adapters.replay:create_adapter",
-    "constant": "isac.runtime.adapters.constant:create_adapter",
-    "oracle": "isac.runtime.adapters.oracle:create_adapter",
 }
 # What each optional scheme needs installed, for the message when its import fails.
 _EXTRAS: dict[str, str] = {"hf": "pip install 'isac[models]' (torch, transformers)"}
 
 ADAPTERS: Registry[AdapterFactory] = Registry(
-    "adapter scheme", "isac.adapters", BUILTIN_SCHEMES, error=RunError, hints=_EXTRAS
+    "adapter scheme",
+    "isac.adapters",
+    BUILTIN_SCHEMES,
+    error=RunError,
+    hints=_EXTRAS,
+    convention=("isac.runtime.adapters", "create_adapter"),
 )
 
 

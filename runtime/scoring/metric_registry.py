@@ -1,6 +1,7 @@
 """The metric registry: metric name (as a task's YAML writes it) -> `MetricDefinition`.
 
-Built-in metrics are imported only when used; a separate package adds one through the `isac.metrics`
+Built-in metrics (the modules of `isac.runtime.scoring.metrics` that define `METRIC`) are imported only
+when used; a separate package adds one through the `isac.metrics`
 entry point group (`mymetric = "mypkg.metric:METRIC"`). The database tables and the `metric_if` view
 are generated from every registered metric (see `isac.runtime.scoring.db.schema`).
 """
@@ -11,16 +12,10 @@ from isac.compiler.errors import ScoringError
 from isac.compiler.registry import Registry
 from isac.runtime.scoring.metrics.definition import MetricDefinition, StatColumn
 
+# Every module of isac.runtime.scoring.metrics defining `METRIC` is the metric of its module's name
+# (wer, bleu, accuracy, meteor): a new metric is one module there, or one entry point elsewhere.
 METRICS: Registry[MetricDefinition] = Registry(
-    "metric",
-    "isac.metrics",
-    {
-        "wer": "isac.runtime.scoring.metrics.wer:METRIC",
-        "bleu": "isac.runtime.scoring.metrics.bleu:METRIC",
-        "accuracy": "isac.runtime.scoring.metrics.accuracy:METRIC",
-        "meteor": "isac.runtime.scoring.metrics.meteor:METRIC",
-    },
-    error=ScoringError,
+    "metric", "isac.metrics", {}, error=ScoringError, convention=("isac.runtime.scoring.metrics", "METRIC")
 )
 
 

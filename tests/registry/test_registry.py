@@ -256,3 +256,46 @@ def test_a_command_module_without_run_is_a_clear_error(
     finally:
         COMMANDS.unregister("half")
     assert "command 'half' (registered) does not define add_arguments, run" in capsys.readouterr().err
+
+
+def test_the_convention_registers_each_module_defining_the_attribute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = f"isac_convention_{uuid.uuid4().hex}"
+    folder = tmp_path / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "alpha.py").write_text("THING = 'alpha thing'\n", encoding="utf-8")
+    (folder / "beta.py").write_text("def THING(x):\n    return x\n", encoding="utf-8")
+    (folder / "helper.py").write_text("OTHER = 1  # mentions THING only here\n", encoding="utf-8")
+    (folder / "_private.py").write_text("THING = 'hidden'\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        registry: Registry[object] = Registry(
+            "thing", "isac.test-none", {"gamma": f"{package}.alpha:THING"}, convention=(package, "THING")
+        )
+        # alpha.py is listed once, under its explicit name; beta by its module name; helper and _private not
+        assert registry.names() == ("beta", "gamma")
+        assert f"{package}.beta" not in sys.modules  # listing reads files, imports nothing
+        assert registry.get("beta")(3) == 3
+        assert registry.get("gamma") == "alpha thing"
+        (folder / "delta.py").write_text("THING = 'new'\n", encoding="utf-8")
+        registry.refresh()
+        assert registry.get("delta") == "new"
+    finally:
+        for name in [name for name in sys.modules if name.startswith(package)]:
+            sys.modules.pop(name)
+
+
+def test_built_in_parts_are_found_by_their_modules() -> None:
+    from isac.compiler.datasets import ADAPTERS as DATASETS
+    from isac.runtime.adapters.registry import ADAPTERS as MODELS
+    from isac.runtime.scoring.checkers import KINDS
+    from isac.runtime.scoring.metric_registry import METRICS
+
+    assert {"accuracy", "bleu", "meteor", "wer"} <= set(METRICS.names())
+    assert {"prefix", "suffix", "wrap", "label", "text", "separator", "json_keys"} <= set(KINDS.names())
+    assert {"base", "params", "textutil"}.isdisjoint(KINDS.names())
+    assert set(DATASETS.names()) >= {"librispeech", "covost2", "iemocap", "audiocaps", "jsonl"}
+    assert {"oracle", "constant", "replay", "openai", "hf"} <= set(MODELS.names())
+    assert "openai_compat" not in MODELS.names()

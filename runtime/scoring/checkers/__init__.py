@@ -13,9 +13,9 @@ ill-typed param) raises ScoringError; a response never does, whatever it contain
 
 Kinds (one module each; each module's docstring states its default-profile rule): prefix, suffix,
 wrap, json_key, upper_case, lower_case, label, text (single-task), separator, json_keys (composite).
-They live in the `KINDS` registry (`isac.compiler.registry`) as `"module:CHECKER"` entries, imported on
-first use; an installed package adds a kind through the `isac.checkers` entry point group, naming a
-`CheckerKind` whose `params` is its pydantic params model.
+They live in the `KINDS` registry (`isac.compiler.registry`): every module here defining `CHECKER`,
+imported on first use; an installed package adds a kind through the `isac.checkers` entry point group,
+naming a `CheckerKind` whose `params` is its pydantic params model.
 """
 
 from __future__ import annotations
@@ -30,14 +30,10 @@ from .base import CheckerKind, CheckResult, CompiledChecker
 
 __all__ = ["KINDS", "CheckResult", "CheckerKind", "CompiledChecker", "check", "compile_checker"]
 
-_SINGLE = ("prefix", "suffix", "wrap", "json_key", "upper_case", "lower_case", "label", "text")
-_COMPOSITE = ("separator", "json_keys")
-# Each built-in kind is the module of its name; nothing is imported until a row uses it.
+# Each built-in kind is the module of its name defining `CHECKER` (found without importing it); nothing
+# is imported until a row uses it. A new kind is one module in this package.
 KINDS: Registry[CheckerKind] = Registry(
-    "checker kind",
-    "isac.checkers",
-    {name: f"{__name__}.{name}:CHECKER" for name in (*_SINGLE, *_COMPOSITE)},
-    error=ScoringError,
+    "checker kind", "isac.checkers", {}, error=ScoringError, convention=(__name__, "CHECKER")
 )
 
 
