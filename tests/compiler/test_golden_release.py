@@ -1,0 +1,44 @@
+"""The frozen golden release: compiling the default spec on the bundled mini corpus reproduces it exactly.
+
+`artifacts/releases/mini-1.0.0/` was cut with `isac compile spec --out OUT` and `isac release mini-1.0.0
+--from OUT`. Any change that alters a manifest row, the compiled task table or the axes fails here; such a
+change is deliberate only with a new release version (and this test pointed at it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from isac.compiler.manifests import LOCK_FILE, verify_manifest_set
+from isac.runtime.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = REPO / "artifacts" / "releases" / "mini-1.0.0"
+# Parts of the lock that depend on how the spec files are written (comments, schema layout) or on the
+# isac version, not on what was compiled: compared separately or not at all.
+_VOLATILE_LOCK_KEYS = ("isac_version", "spec_sha256")
+
+
+def test_the_golden_release_is_intact() -> None:
+    report = verify_manifest_set(GOLDEN)
+    assert report.ok, report.lines()
+    assert report.rows_checked == 1272
+
+
+def test_compiling_again_reproduces_the_golden_release_byte_for_byte(tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    assert (
+        main(["compile", str(REPO / "spec"), "--data-root", str(REPO / "data" / "mini"), "--out", str(out)])
+        == 0
+    )
+    golden_files = sorted(path.name for path in GOLDEN.glob("*.jsonl"))
+    assert sorted(path.name for path in out.glob("*.jsonl")) == golden_files
+    for name in golden_files:
+        assert (out / name).read_bytes() == (GOLDEN / name).read_bytes(), f"{name} differs from the release"
+    fresh = json.loads((out / LOCK_FILE).read_text(encoding="utf-8"))
+    frozen = json.loads((GOLDEN / LOCK_FILE).read_text(encoding="utf-8"))
+    for key in _VOLATILE_LOCK_KEYS:
+        fresh.pop(key)
+        frozen.pop(key)
+    assert fresh == frozen
