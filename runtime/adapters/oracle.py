@@ -6,18 +6,14 @@ compiler (a checker that cannot be satisfied) or in the scorer. It reads no audi
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 from isac.compiler import __version__
-from isac.compiler.errors import RunError
+from isac.compiler.errors import RunError, ScoringError
 from isac.compiler.rows import ManifestRow
 from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
-
-# Quote characters a checker strips in pairs from an extracted answer (see scoring/checkers/textutil).
-_QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
-_QUOTES.update({"\u300c": "\u300d", "\u300e": "\u300f"})
+from isac.runtime.scoring.checkers import compile_checker
 
 
 def reference_answer(row: ManifestRow, subtask: str) -> str:
@@ -29,43 +25,17 @@ def reference_answer(row: ManifestRow, subtask: str) -> str:
 
 
 def oracle_response(row: ManifestRow) -> str:
-    """The exact response that satisfies `row.checker` and carries the reference answer(s)."""
-    params: dict[str, Any] = row.checker.params
-    kind = row.checker.kind
-    if kind in ("separator", "json_keys"):
-        subtasks = list(params.get("subtasks") or row.subtasks)
-        answers = [reference_answer(row, subtask) for subtask in subtasks]
-        if kind == "separator":
-            return str(params["separator"]).join(answers)
-        return json.dumps(dict(zip(params["keys"], answers, strict=True)), ensure_ascii=False)
+    """The exact response that satisfies `row.checker` and carries the reference answer(s).
 
-    answer = reference_answer(row, row.subtasks[0])
-    if kind == "prefix":
-        text = str(params["text"])
-        return text + ("" if text[-1:].isspace() else " ") + _quote_safe(answer)
-    if kind == "suffix":
-        text = str(params["text"])
-        return answer + ("" if text[:1].isspace() else " ") + text
-    if kind == "wrap":
-        return f"{params['left']}{answer}{params['right']}"
-    if kind == "json_key":
-        return json.dumps({params["key"]: answer}, ensure_ascii=False)
-    if kind == "upper_case":
-        return answer.upper()
-    if kind == "lower_case":
-        return answer.lower()
-    if kind in ("label", "text"):
-        # `text` forbids phrases such as "the transcription is"; the reference is the answer even in the
-        # unlikely case it contains one (the checker then measures the reference, not the oracle).
-        return answer
-    raise ValueError(f"row {row.id}: unknown checker kind {kind!r}")
-
-
-def _quote_safe(answer: str) -> str:
-    """Protect an answer that is itself quoted from the checker's outer-quote stripping."""
-    if len(answer) >= 2 and _QUOTES.get(answer[0]) == answer[-1]:
-        return f'"{answer}"'
-    return answer
+    The row's checker kind renders it (`CheckerKind.render`), so every registered kind, built in or from a
+    plugin, gets its ideal answer from the same code that judges it.
+    """
+    try:
+        checker = compile_checker(row.checker)
+        answers = tuple(reference_answer(row, subtask) for subtask in checker.subtask_names(row.subtasks))
+        return checker.render(answers)
+    except ScoringError as error:
+        raise ValueError(f"row {row.id}: {error}") from None
 
 
 class OracleAdapter:

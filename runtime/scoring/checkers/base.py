@@ -45,13 +45,16 @@ class CheckerKind(Generic[P]):
 
     `params` is the kind's params model; `extract` is the pure format test; `fixed_subtasks` returns the
     subtasks a composite kind's params name, or None for single-task kinds (which answer the one subtask
-    of their row).
+    of their row). `render` is the inverse of `extract`: the ideal response carrying the given answers
+    (in subtask order) in this format. It is the one renderer of ideal answers: the oracle adapter and
+    training targets use it, so both pass this very checker.
     """
 
     name: str
     params: type[P]
     extract: Callable[[str, P], Answers | None]
     fixed_subtasks: Callable[[P], tuple[str, ...] | None] = no_fixed_subtasks
+    render: Callable[[Answers, P], str] | None = None
 
     def parse_params(self, raw: Mapping[str, Any]) -> P:
         """Validate raw manifest params; ScoringError names this kind, the param and what was expected."""
@@ -75,6 +78,18 @@ class CompiledChecker:
         if answers is None:
             return CheckResult(False, MappingProxyType(dict.fromkeys(names, "")))
         return CheckResult(True, MappingProxyType(dict(zip(names, answers, strict=True))))
+
+    def render(self, answers: Answers) -> str:
+        """The ideal response carrying `answers` (in the order of `subtask_names`) in this format."""
+        if self.kind.render is None:
+            raise ScoringError(
+                f"checker {self.kind.name!r} cannot render an ideal response (it has no render)"
+            )
+        return self.kind.render(answers, self.params)
+
+    def subtask_names(self, subtasks: Sequence[str]) -> tuple[str, ...]:
+        """The subtasks this checker answers for a row whose `subtasks` field is `subtasks`, in order."""
+        return self._subtask_names(subtasks)
 
     def _subtask_names(self, subtasks: Sequence[str]) -> tuple[str, ...]:
         names = tuple(subtasks)

@@ -7,6 +7,8 @@ string value, trimmed; a non-string value (number, list, null) is not compliant.
 
 from __future__ import annotations
 
+import json
+
 from .base import Answers, CheckerKind
 from .jsontext import parse_object
 from .params import CheckerParams, NonBlankText
@@ -29,4 +31,9 @@ def extract(response: str, params: JsonKeyParams) -> Answers | None:
     return (answer.strip(),) if isinstance(answer, str) else None
 
 
-CHECKER = CheckerKind(KIND, JsonKeyParams, extract)
+def render(answers: Answers, params: JsonKeyParams) -> str:
+    """`{"key": answer}`."""
+    return json.dumps({params.key: answers[0]}, ensure_ascii=False)
+
+
+CHECKER = CheckerKind(KIND, JsonKeyParams, extract, render=render)

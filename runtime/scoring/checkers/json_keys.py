@@ -8,6 +8,7 @@ empty value is allowed, it scores as a wrong answer); label subtasks' values mus
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo, field_validator
@@ -53,4 +54,9 @@ def extract(response: str, params: JsonKeysParams) -> Answers | None:
     return tuple(answers)
 
 
-CHECKER = CheckerKind(KIND, JsonKeysParams, extract, composite_subtasks)
+def render(answers: Answers, params: JsonKeysParams) -> str:
+    """One JSON object with each subtask's answer under its key."""
+    return json.dumps(dict(zip(params.keys, answers, strict=True)), ensure_ascii=False)
+
+
+CHECKER = CheckerKind(KIND, JsonKeysParams, extract, composite_subtasks, render)

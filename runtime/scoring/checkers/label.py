@@ -34,4 +34,9 @@ def extract(response: str, params: LabelParams) -> Answers | None:
     return None if label is None else (label,)
 
 
-CHECKER = CheckerKind(KIND, LabelParams, extract)
+def render(answers: Answers, params: LabelParams) -> str:
+    """The label alone."""
+    return answers[0]
+
+
+CHECKER = CheckerKind(KIND, LabelParams, extract, render=render)

@@ -21,4 +21,9 @@ def extract(response: str, _params: LowerCaseParams) -> Answers | None:
     return (response.strip(),) if response.islower() else None
 
 
-CHECKER = CheckerKind(KIND, LowerCaseParams, extract)
+def render(answers: Answers, params: LowerCaseParams) -> str:
+    """The answer in lower case."""
+    return answers[0].lower()
+
+
+CHECKER = CheckerKind(KIND, LowerCaseParams, extract, render=render)

@@ -15,7 +15,7 @@ from functools import cached_property
 from .base import Answers, CheckerKind
 from .loose import compile_phrase
 from .params import CheckerParams, Flag, NonBlankText
-from .textutil import strip_outer_quotes
+from .textutil import protect_quotes, strip_outer_quotes
 
 KIND = "prefix"
 
@@ -41,4 +41,9 @@ def extract(response: str, params: PrefixParams) -> Answers | None:
     return (strip_outer_quotes(body[found.end() :].strip()),)
 
 
-CHECKER = CheckerKind(KIND, PrefixParams, extract)
+def render(answers: Answers, params: PrefixParams) -> str:
+    """The phrase, a space unless it ends in one, then the answer (kept intact by quote stripping)."""
+    return params.text + ("" if params.text[-1:].isspace() else " ") + protect_quotes(answers[0])
+
+
+CHECKER = CheckerKind(KIND, PrefixParams, extract, render=render)

@@ -43,4 +43,9 @@ def extract(response: str, params: SeparatorParams) -> Answers | None:
     return tuple(answers)
 
 
-CHECKER = CheckerKind(KIND, SeparatorParams, extract, composite_subtasks)
+def render(answers: Answers, params: SeparatorParams) -> str:
+    """The answers in subtask order, joined by the separator."""
+    return params.separator.join(answers)
+
+
+CHECKER = CheckerKind(KIND, SeparatorParams, extract, composite_subtasks, render)

@@ -38,4 +38,9 @@ def extract(response: str, params: SuffixParams) -> Answers | None:
     return (body[: len(body) - found.end()].strip(),)
 
 
-CHECKER = CheckerKind(KIND, SuffixParams, extract)
+def render(answers: Answers, params: SuffixParams) -> str:
+    """The answer, a space unless the phrase starts with one, then the phrase."""
+    return answers[0] + ("" if params.text[:1].isspace() else " ") + params.text
+
+
+CHECKER = CheckerKind(KIND, SuffixParams, extract, render=render)

@@ -38,4 +38,9 @@ def extract(response: str, params: TextParams) -> Answers | None:
     return (answer,)
 
 
-CHECKER = CheckerKind(KIND, TextParams, extract)
+def render(answers: Answers, params: TextParams) -> str:
+    """The answer alone (should it hold a forbidden phrase, the checker then measures the reference)."""
+    return answers[0]
+
+
+CHECKER = CheckerKind(KIND, TextParams, extract, render=render)

@@ -31,6 +31,13 @@ def strip_outer_quotes(text: str) -> str:
     return text
 
 
+def protect_quotes(answer: str) -> str:
+    """An answer that is itself wrapped in a quote pair, quoted once more so `strip_outer_quotes` keeps it."""
+    if len(answer) >= 2 and QUOTE_PAIRS.get(answer[0]) == answer[-1]:
+        return f'"{answer}"'
+    return answer
+
+
 def _drop_period(text: str) -> tuple[str, bool]:
     if text.endswith("."):
         return text[:-1].rstrip(), True

@@ -21,4 +21,9 @@ def extract(response: str, _params: UpperCaseParams) -> Answers | None:
     return (response.strip(),) if response.isupper() else None
 
 
-CHECKER = CheckerKind(KIND, UpperCaseParams, extract)
+def render(answers: Answers, params: UpperCaseParams) -> str:
+    """The answer in upper case."""
+    return answers[0].upper()
+
+
+CHECKER = CheckerKind(KIND, UpperCaseParams, extract, render=render)

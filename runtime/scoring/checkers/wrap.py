@@ -35,4 +35,9 @@ def extract(response: str, params: WrapParams) -> Answers | None:
     return (body[len(params.left) : len(body) - len(params.right)].strip(),)
 
 
-CHECKER = CheckerKind(KIND, WrapParams, extract)
+def render(answers: Answers, params: WrapParams) -> str:
+    """The answer between the two markers."""
+    return f"{params.left}{answers[0]}{params.right}"
+
+
+CHECKER = CheckerKind(KIND, WrapParams, extract, render=render)

@@ -29,4 +29,9 @@ def extract(response: str, params: StartsWithWordParams) -> Answers | None:
     return (rest.strip(),) if first == expected else None
 
 
-CHECKER = CheckerKind(KIND, StartsWithWordParams, extract)
+def render(answers: Answers, params: StartsWithWordParams) -> str:
+    """The ideal response (what the oracle answers): the word, then the answer."""
+    return f"{params.word.strip()} {answers[0]}"
+
+
+CHECKER = CheckerKind(KIND, StartsWithWordParams, extract, render=render)
