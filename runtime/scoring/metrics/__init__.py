@@ -17,37 +17,47 @@ Each metric module also defines `METRIC`, its registered `MetricDefinition` (see
 
 from __future__ import annotations
 
-from isac.runtime.scoring.metrics.accuracy import (
-    AccuracyStats,
-    accuracy_row_stats,
-    corpus_accuracy,
-    extract_label,
-)
-from isac.runtime.scoring.metrics.bleu import (
-    BleuScore,
-    BleuStats,
-    bleu_from_totals,
-    bleu_row_stats,
-    corpus_bleu,
-    sum_bleu_stats,
-)
-from isac.runtime.scoring.metrics.meteor import (
-    MeteorBackend,
-    MeteorScorer,
-    corpus_meteor,
-    meteor_row_stats,
-    open_meteor,
-)
-from isac.runtime.scoring.metrics.meteor_stats import JAR_BACKEND, NLTK_BACKEND, MeteorStats, sum_meteor_stats
-from isac.runtime.scoring.metrics.result import MetricResult
-from isac.runtime.scoring.metrics.wer import (
-    Normalizer,
-    WerStats,
-    corpus_wer,
-    english_normalizer,
-    wer_from_totals,
-    wer_row_stats,
-)
+import importlib
+from typing import Any
+
+# Names re-exported from the metric modules, imported on first access (PEP 562): importing the package
+# (as the metric registry does) must not pull in sacrebleu, jiwer and nltk before a metric is used.
+_EXPORTS: dict[str, str] = {
+    "AccuracyStats": "accuracy",
+    "BleuScore": "bleu",
+    "BleuStats": "bleu",
+    "JAR_BACKEND": "meteor_stats",
+    "MeteorBackend": "meteor",
+    "MeteorScorer": "meteor",
+    "MeteorStats": "meteor_stats",
+    "MetricResult": "result",
+    "NLTK_BACKEND": "meteor_stats",
+    "Normalizer": "wer",
+    "WerStats": "wer",
+    "accuracy_row_stats": "accuracy",
+    "bleu_from_totals": "bleu",
+    "bleu_row_stats": "bleu",
+    "corpus_accuracy": "accuracy",
+    "corpus_bleu": "bleu",
+    "corpus_meteor": "meteor",
+    "corpus_wer": "wer",
+    "english_normalizer": "wer",
+    "extract_label": "accuracy",
+    "meteor_row_stats": "meteor",
+    "open_meteor": "meteor",
+    "sum_bleu_stats": "bleu",
+    "sum_meteor_stats": "meteor_stats",
+    "wer_from_totals": "wer",
+    "wer_row_stats": "wer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "JAR_BACKEND",

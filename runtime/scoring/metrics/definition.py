@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the metrics that build columns, not by whoever lists metrics
+    import numpy as np
 
 from isac.compiler.errors import ScoringError
 
@@ -81,7 +82,7 @@ class MetricInput:
         return len(self.row_ids)
 
 
-Columns = dict[str, np.ndarray]
+Columns = dict[str, "np.ndarray"]
 RowStats = Callable[[MetricInput], Columns]
 GroupValue = Callable[[Sequence[tuple[Any, ...]], "Resources"], tuple[float | None, str | None]]
 """(stored column values of each row in the group, resources) -> (value, backend)."""
@@ -142,11 +143,15 @@ class MetricDefinition:
 
 def integer_column(values: Sequence[int]) -> np.ndarray:
     """An int64 column of `len(values)` values."""
+    import numpy as np
+
     return np.fromiter(values, dtype=np.int64, count=len(values))
 
 
 def text_values(values: Sequence[str | None]) -> np.ndarray:
     """An object column of strings (or None)."""
+    import numpy as np
+
     column = np.empty(len(values), dtype=object)
     column[:] = list(values)
     return column
