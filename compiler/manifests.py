@@ -222,14 +222,32 @@ def read_manifest(path: Path) -> Iterator[ManifestRow]:
     """Yield the rows of a manifest file, failing with file and line on any bad row."""
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         raise ManifestError(f"{path}: manifest file not found") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            line = decode_manifest_line(raw, source=f"{path}:{number}")
             if not line.strip():
                 raise ManifestError(f"{path}:{number}: empty line in manifest")
             yield parse_row(line, source=f"{path}:{number}")
+
+
+def decode_manifest_line(raw: bytes, *, source: str) -> str:
+    """One manifest line as text: UTF-8 with an LF ending (ManifestError naming `source` otherwise)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ManifestError(
+            f"{source}: not UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1}); "
+            "manifests are UTF-8 JSON lines"
+        ) from None
+    if line.endswith("\r\n"):
+        raise ManifestError(
+            f"{source}: line ends with CRLF (\\r\\n); manifests use LF line endings (was the file "
+            "converted by an editor or git's autocrlf?)"
+        )
+    return line
 
 
 def file_sha256(path: Path) -> str:
@@ -342,11 +360,13 @@ def _scan_rows(path: Path, name: str) -> tuple[int, list[VerifyProblem]]:
     problems: list[VerifyProblem] = []
     seen: set[str] = set()
     count = hidden = 0
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
             count += 1
             message: str | None = None
+            line = raw.decode("utf-8", "replace")
             try:
+                decode_manifest_line(raw, source=f"{name}:{number}")
                 row = parse_row(line, source=f"{name}:{number}")
             except ManifestError as error:
                 message = str(error).split(": ", 1)[1]
