@@ -299,6 +299,10 @@ class OpenAICompatAdapter:
             response = connection.getresponse()
             limit = _MAX_ERROR_BODY if response.status >= 400 else _MAX_BODY_BYTES
             raw = response.read(limit + 1)
+            if expired.is_set():  # the watchdog shut the socket: what arrived is a cut-off body
+                raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
+            if len(raw) <= limit and response.length:  # fewer bytes than Content-Length promised
+                raise _Transient("connection closed before the whole response arrived", connection=True)
             if len(raw) > limit and response.status < 400:
                 raise _Permanent(f"response body larger than {limit} bytes; refused")
             return response.status, response.headers, raw[:limit]
