@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,38 +92,113 @@ def write_manifest_set(
     datasets: Mapping[str, DatasetFingerprint],
     tasks: Mapping[str, CompiledTask] | None = None,
     axes: Iterable[CompiledAxis] = (),
+    force: bool = False,
 ) -> Lock:
-    """Write every manifest canonically, then the lock file, and return the lock.
+    """Write every manifest canonically, then the lock file, and return the lock; all or nothing.
 
     `tasks` and `axes` (from `isac.compiler.task_table`) tell scoring how each task is scored and
     which radar axes exist.
 
     `manifests` maps a manifest name (`d-asr`, without or with `.jsonl`) to its rows in output order;
     the rows may be a lazy iterable, so a large set is streamed to disk without being held in memory.
-    Manifest files of an earlier compile in `out_dir` (listed in its lock) that this set no longer
-    contains are removed; any other stray `.jsonl` file is an error, since it would fail verification.
+
+    The set is written into a hidden sibling directory and renamed to `out_dir` when complete, so a
+    compile killed midway leaves `out_dir` as it was (the next compile removes the leftover). An
+    existing `out_dir` holding an intact, identical set is kept; one holding a different set is replaced
+    whole only with `force`; a non-empty directory that is not a compiled set is refused.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     names = {manifest_file_name(name): rows for name, rows in manifests.items()}
     if len(names) != len(manifests):
         raise ManifestError(f"{out_dir}: two manifest names map to the same file name")
-    _clear_previous(out_dir, set(names))
-
-    entries: dict[str, ManifestEntry] = {}
-    for file_name in sorted(names):
-        entries[file_name] = _write_rows(out_dir / file_name, names[file_name])
-    lock = Lock(
-        isac_version=__version__,
-        spec_sha256=spec_sha256,
-        seed=seed,
-        datasets=dict(sorted(datasets.items())),
-        manifests=entries,
-        tasks=dict(tasks or {}),
-        axes=tuple(axes),
-    )
-    _atomic_write_bytes(out_dir / LOCK_FILE, lock.to_text().encode("utf-8"))
+    _check_target(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_PARTIAL}{os.getpid()}-", dir=out_dir.parent))
+    try:
+        entries: dict[str, ManifestEntry] = {}
+        for file_name in sorted(names):
+            entries[file_name] = _write_rows(staging / file_name, names[file_name])
+        lock = Lock(
+            isac_version=__version__,
+            spec_sha256=spec_sha256,
+            seed=seed,
+            datasets=dict(sorted(datasets.items())),
+            manifests=entries,
+            tasks=dict(tasks or {}),
+            axes=tuple(axes),
+        )
+        _atomic_write_bytes(staging / LOCK_FILE, lock.to_text().encode("utf-8"))
+        _fsync_tree(staging)
+        _install(staging, out_dir, lock, force=force)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return lock
+
+
+_PARTIAL = ".partial-"
+_REPLACED = ".replaced-"
+
+
+def _check_target(out_dir: Path) -> None:
+    """Refuse a target that is a file, or a non-empty directory that is not a compiled set."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ManifestError(f"{out_dir}: exists and is not a directory; expected an output folder")
+    if out_dir.is_dir() and not (out_dir / LOCK_FILE).exists():
+        present = sorted(path.name for path in out_dir.iterdir())
+        if present:
+            raise ManifestError(
+                f"{out_dir}: is not empty and holds no {LOCK_FILE} ({', '.join(present[:5])}); "
+                "compile into an empty or new directory"
+            )
+
+
+def _install(staging: Path, out_dir: Path, lock: Lock, *, force: bool) -> None:
+    """Move a complete staged set to `out_dir` (see `write_manifest_set` for the rules)."""
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        os.replace(staging, out_dir)  # a rename onto an empty directory replaces it atomically
+        return
+    same_lock = (out_dir / LOCK_FILE).read_bytes() == (staging / LOCK_FILE).read_bytes()
+    if same_lock and verify_manifest_set(out_dir).ok:
+        return  # the same set, intact: keep the files (and their times) as they are
+    if not force:
+        raise ManifestError(
+            f"{out_dir}: already holds a different compiled set (or one that no longer verifies); pass "
+            "--force to replace the directory whole, or compile into a new --out"
+        )
+    replaced = out_dir.with_name(f".{out_dir.name}{_REPLACED}{os.getpid()}")
+    os.replace(out_dir, replaced)
+    os.replace(staging, out_dir)
+    shutil.rmtree(replaced, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove staging and replaced directories of earlier compiles into `out_dir` whose process died."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    for marker in (_PARTIAL, _REPLACED):
+        for path in parent.glob(f".{out_dir.name}{marker}*"):
+            pid = path.name[len(f".{out_dir.name}{marker}") :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_tree(directory: Path) -> None:
+    """Flush a staged set's files to disk before it is renamed into place (a power cut keeps it whole)."""
+    for path in directory.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
 
 
 def write_rows_jsonl(path: Path, rows: Iterable[SerializableRow]) -> ManifestEntry:
@@ -152,28 +229,6 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _clear_previous(out_dir: Path, keep: set[str]) -> None:
-    previous: set[str] = set()
-    lock_path = out_dir / LOCK_FILE
-    if lock_path.exists():
-        try:
-            previous = set(read_lock(out_dir).manifests)
-        except ManifestError:
-            previous = set()
-    stray = sorted(
-        path.name
-        for path in out_dir.glob("*" + MANIFEST_SUFFIX)
-        if path.name not in keep and path.name not in previous
-    )
-    if stray:
-        raise ManifestError(
-            f"{out_dir}: holds manifest files that are not part of this compile: {', '.join(stray[:5])}; "
-            "compile into an empty directory or remove them"
-        )
-    for name in sorted(previous - keep):
-        (out_dir / name).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -222,14 +277,32 @@ def read_manifest(path: Path) -> Iterator[ManifestRow]:
     """Yield the rows of a manifest file, failing with file and line on any bad row."""
     path = Path(path)
     try:
-        handle = path.open("r", encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         raise ManifestError(f"{path}: manifest file not found") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            line = decode_manifest_line(raw, source=f"{path}:{number}")
             if not line.strip():
                 raise ManifestError(f"{path}:{number}: empty line in manifest")
             yield parse_row(line, source=f"{path}:{number}")
+
+
+def decode_manifest_line(raw: bytes, *, source: str) -> str:
+    """One manifest line as text: UTF-8 with an LF ending (ManifestError naming `source` otherwise)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ManifestError(
+            f"{source}: not UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1}); "
+            "manifests are UTF-8 JSON lines"
+        ) from None
+    if line.endswith("\r\n"):
+        raise ManifestError(
+            f"{source}: line ends with CRLF (\\r\\n); manifests use LF line endings (was the file "
+            "converted by an editor or git's autocrlf?)"
+        )
+    return line
 
 
 def file_sha256(path: Path) -> str:
@@ -342,11 +415,13 @@ def _scan_rows(path: Path, name: str) -> tuple[int, list[VerifyProblem]]:
     problems: list[VerifyProblem] = []
     seen: set[str] = set()
     count = hidden = 0
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
             count += 1
             message: str | None = None
+            line = raw.decode("utf-8", "replace")
             try:
+                decode_manifest_line(raw, source=f"{name}:{number}")
                 row = parse_row(line, source=f"{name}:{number}")
             except ManifestError as error:
                 message = str(error).split(": ", 1)[1]

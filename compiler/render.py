@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from isac.compiler.errors import SpecError
 
@@ -19,9 +19,38 @@ _SENTENCE_END = (".", "!", "?")
 _RENDER_CACHE_SIZE = 200_000
 
 
+# The longest instruction a template may render: far above any real one (a few hundred characters),
+# far below what makes a manifest balloon (`{{ 'a' * 2000000 }}` would write megabytes per row).
+MAX_INSTRUCTION_CHARS = 10_000
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with `*` and `**` refused when they would build a huge string, list or number."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Multiply or raise to a power only when the result stays small."""
+        if operator == "**" and _number(left) and _number(right) and abs(right) > 64:
+            raise SecurityError(f"{left!r} ** {right!r} is too large for a template")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+                if sized and len(sequence) * count > MAX_INSTRUCTION_CHARS:
+                    raise SecurityError(
+                        f"repeating a value {count} times makes more than {MAX_INSTRUCTION_CHARS} "
+                        "characters or items"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def make_environment() -> SandboxedEnvironment:
-    """The one environment every template is compiled in."""
-    return SandboxedEnvironment(
+    """The one environment every template is compiled in (no loader: `include` and `import` fail)."""
+    return _BoundedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, trim_blocks=False
     )
 
@@ -67,6 +96,15 @@ class TemplateBank:
             text = template.render(context)
         except TemplateError as error:
             raise SpecError(f"{where}: cannot render {source!r}: {error}") from None
+        except (TypeError, ValueError, ArithmeticError, MemoryError, RecursionError) as error:
+            # e.g. `{% include %}` (no loader in the sandbox), `range(10**9)` (OverflowError)
+            reason = "templates cannot include or import other files" if "loader" in str(error) else error
+            raise SpecError(f"{where}: cannot render {source!r}: {type(error).__name__}: {reason}") from None
+        if len(text) > MAX_INSTRUCTION_CHARS:
+            raise SpecError(
+                f"{where}: {source!r} renders to {len(text)} characters; an instruction fragment may "
+                f"have at most {MAX_INSTRUCTION_CHARS}"
+            )
         if len(self._rendered) < _RENDER_CACHE_SIZE:
             self._rendered[key] = text
         return text

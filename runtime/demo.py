@@ -215,7 +215,7 @@ def run_demo(config: DemoConfig, log: Log = print) -> DemoResult:
     with stages.stage("compile", f"compiling {spec_dir} on {data_root} into {manifests}"):
         spec = load_spec(spec_dir)
         indexes = load_indexes(spec, data_root, check_audio=True, skip_missing_audio=False)
-        lock = compile_to(spec, indexes, manifests)
+        lock = compile_to(spec, indexes, manifests, force=True)  # the demo owns its output folder
         rows = sum(entry.rows for entry in lock.manifests.values())
         log(f"    {len(lock.manifests)} manifests, {rows} rows")
 

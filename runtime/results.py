@@ -147,9 +147,17 @@ class ResultLog:
         between leaves a fragment that the next `open` removes.
         """
         data = record.to_line().encode("utf-8")
-        written = os.write(self._fd, data)
-        while written < len(data):
-            written += os.write(self._fd, data[written:])
+        try:
+            written = os.write(self._fd, data)
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+        except OSError as error:
+            # A full disk or a vanished mount: every record written before is intact (a fragment of
+            # this one is cut when the log is next opened), so say how to resume instead of a traceback.
+            raise RunError(
+                f"{self.path}: cannot append a result record ({error.strerror or error}); the records "
+                "written so far are kept; fix the cause (e.g. free disk space) and rerun to resume"
+            ) from None
 
     def close(self) -> None:
         """Flush to stable storage and close."""

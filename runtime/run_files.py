@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic.dataclasses import dataclass as validated_dataclass
 
 from isac.compiler.errors import RunError, first_validation_problem
 from isac.compiler.rows import canonical_json
+from isac.compiler.unicode_text import scrub_surrogates
 
 RUN_FILE = "run.json"
 RESULTS_FILE = "results.jsonl"
@@ -82,6 +83,17 @@ class ResultRecord:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     attempt: int = 1
+    # The response's length in characters when it was cut to `--max-response-chars` (else None, and the
+    # key is left out of the stored line, so records of runs before this field read and write the same).
+    response_chars: int | None = None
+
+    @field_validator("response", "error")
+    @classmethod
+    def _utf8_text(cls, value: str | None) -> str | None:
+        # A lone UTF-16 surrogate (half an emoji from a byte-level tokenizer, or a `\ud83d` escape in a
+        # JSON reply) cannot be written as UTF-8; it would crash the log writer on every resume and
+        # DuckDB at scoring. The answer keeps U+FFFD in its place.
+        return None if value is None else scrub_surrogates(value)
 
     @property
     def ok(self) -> bool:
@@ -90,7 +102,10 @@ class ResultRecord:
 
     def to_line(self) -> str:
         """The canonical JSON line with its newline, exactly as it is stored."""
-        return canonical_json(dataclasses.asdict(self)) + "\n"
+        data = dataclasses.asdict(self)
+        if data["response_chars"] is None:
+            del data["response_chars"]
+        return canonical_json(data) + "\n"
 
 
 def read_run_info(directory: Path) -> RunInfo:

@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder holding the datasets (default: $ISAC_DATA_ROOT, else the bundled mini corpus data/mini)",
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder for the manifests")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an --out directory that holds a different compiled set (it is replaced whole)",
+    )
     audio = parser.add_mutually_exclusive_group()
     audio.add_argument(
         "--skip-missing-audio", action="store_true", help="drop items whose audio file is absent"
@@ -80,8 +85,18 @@ def load_indexes(
     return indexes
 
 
-def compile_to(spec: Spec, indexes: Mapping[str, DatasetIndex], out: Path, *, progress: bool = False) -> Lock:
-    """Build every manifest of `spec` from `indexes` and write the set to `out`."""
+def compile_to(
+    spec: Spec,
+    indexes: Mapping[str, DatasetIndex],
+    out: Path,
+    *,
+    progress: bool = False,
+    force: bool = False,
+) -> Lock:
+    """Build every manifest of `spec` from `indexes` and write the set to `out` (all or nothing).
+
+    An `out` holding a different compiled set is replaced only with `force`.
+    """
     builder = Builder(spec, indexes)
     bar = tqdm(total=builder.item_count(), unit="item", disable=not progress, file=sys.stderr, leave=False)
     with bar:
@@ -99,6 +114,7 @@ def compile_to(spec: Spec, indexes: Mapping[str, DatasetIndex], out: Path, *, pr
             },
             tasks=compiled_tasks(spec),
             axes=compiled_axes(spec),
+            force=force,
         )
 
 
@@ -118,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
                 f"warning: {name}: skipped {len(index.missing_audio)} items without audio (e.g. {shown})",
                 file=sys.stderr,
             )
-    lock = compile_to(spec, indexes, args.out, progress=sys.stderr.isatty())
+    lock = compile_to(spec, indexes, args.out, progress=sys.stderr.isatty(), force=args.force)
     width = max(len(name) for name in lock.manifests)
     print(f"{'manifest':<{width}}  {'rows':>8}")
     for name, entry in lock.manifests.items():

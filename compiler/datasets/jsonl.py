@@ -25,6 +25,7 @@ from typing import Any
 from isac.compiler.datasets.base import DatasetItem
 from isac.compiler.datasets.common import check_options, iter_lines, read_text, relative_option
 from isac.compiler.errors import DatasetError
+from isac.compiler.unicode_text import find_bad_text
 
 TASK_NAME = re.compile(r"^[A-Z][A-Z0-9]*$")  # as the spec's task names
 
@@ -73,6 +74,12 @@ def parse_record(text: str, where: str) -> DatasetItem:
         raise DatasetError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
     if not isinstance(record, dict):
         raise DatasetError(f"{where}: expected a JSON object with keys {', '.join(KEYS)}")
+    bad = find_bad_text(record)
+    if bad is not None:
+        raise DatasetError(
+            f"{where}: key {bad[0] or '(a key name)'!r} holds a lone UTF-16 surrogate at character {bad[1]} "
+            "(half of a character, e.g. a \\ud83d escape); expected valid Unicode text"
+        )
     unknown = sorted(set(record) - set(KEYS))
     if unknown:
         raise DatasetError(

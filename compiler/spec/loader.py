@@ -84,8 +84,8 @@ def _read_yaml(path: Path, spec_dir: Path, problems: list[str]) -> Any:
         problems.append(f"{rel}: not valid UTF-8")
         return None
     try:
-        return load_yaml(text, file=rel)
-    except SpecError as error:  # a duplicate key
+        document = load_yaml(text, file=rel)
+    except SpecError as error:  # a duplicate key, an alias bomb
         problems.append(str(error))
         return None
     except yaml.YAMLError as error:
@@ -93,6 +93,9 @@ def _read_yaml(path: Path, spec_dir: Path, problems: list[str]) -> Any:
         where = f"{rel}:{mark.line + 1}" if mark is not None else rel
         problems.append(f"{where}: invalid YAML: {getattr(error, 'problem', None) or error}")
         return None
+    if document is None:
+        problems.append(f"{rel}: the file is empty; expected a YAML mapping")
+    return document
 
 
 def load_spec(spec_dir: Path) -> Spec:

@@ -6,7 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from isac.compiler.errors import RunError
 from isac.compiler.rows import ManifestRow
+
+# Defaults of the API adapters' fail-fast limits (here so the CLI can show them without importing adapters).
+DEFAULT_MAX_ROW_TIME_S = 300.0
+DEFAULT_MAX_CONNECTION_FAILURES = 10
+
+
+class AbortRun(RunError):
+    """Raised by an adapter when going on is pointless (e.g. the endpoint keeps refusing connections).
+
+    The engine does not turn it into an error record: it stops the run, keeping the records written so
+    far, and the rows not answered run on the next (resumed) invocation.
+    """
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from isac.compiler import __version__
+from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
 
 
@@ -38,5 +39,10 @@ class ConstantAdapter:
 
 def create_adapter(model_id: str, options: AdapterOptions) -> ConstantAdapter:
     """Registry factory: `constant:<text>` (the text may be empty: `constant:`)."""
-    _scheme, _, text = model_id.partition(":")
+    _scheme, colon, text = model_id.partition(":")
+    if not colon:
+        raise RunError(
+            f"--model {model_id!r}: expected constant:TEXT, the answer given to every row "
+            "(write `constant:` to answer the empty string on purpose)"
+        )
     return ConstantAdapter(model_id, text)

@@ -8,21 +8,29 @@ and full jitter, waiting at least what a `Retry-After` header asks. Anything els
 that outlasts the retries, becomes an error record.
 
 The API key is read from the environment variable named by `api_key_env` at construction and kept in
-memory only: it is never part of the fingerprint, and it is scrubbed from every error message.
+memory only: it is never part of the fingerprint, and it is scrubbed from every error message and
+response (before any truncation, so no prefix of it survives a cut).
+
+Failing fast: `timeout_s` is a deadline for a whole request (connect, headers and body; a watchdog
+closes the socket when it passes, so a server dripping bytes cannot hold a row), a row spends at most
+`max_row_time_s` in attempts and retry waits, `check_ready` makes one real request before a run (an
+unreachable endpoint or a refused key stops it at once), and `max_connection_failures` consecutive
+connection failures across rows stop the run (`AbortRun`) instead of filling the log with errors.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import io
 import json
 import os
 import random
 import socket
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -32,13 +40,23 @@ import soundfile
 
 from isac.compiler import __version__
 from isac.compiler.errors import IsacError, RunError
-from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
+from isac.runtime.adapters.base import (
+    DEFAULT_MAX_CONNECTION_FAILURES,
+    DEFAULT_MAX_ROW_TIME_S,
+    AbortRun,
+    AdapterOptions,
+    Generation,
+    GenerationRequest,
+)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _TARGET_RATE = 16_000
 _MAX_RETRY_AFTER_S = 120.0  # a server asking for longer is treated as asking for this long
 _MAX_BACKOFF_S = 30.0
 _BODY_SNIPPET = 200
+_MAX_ERROR_BODY = 1 << 16  # bytes of an error body read (quoted, after the key is scrubbed, in part)
+_MAX_BODY_BYTES = 64 << 20  # a completion body larger than this is refused, not buffered
+_READY_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -58,11 +76,15 @@ class RetryPolicy:
 
 
 class _Transient(Exception):
-    """A failure worth retrying; `retry_after` is the server's hint in seconds."""
+    """A failure worth retrying; `retry_after` is the server's hint in seconds.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    `connection` marks failures where no HTTP response arrived at all (refused, reset, timed out).
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None, *, connection: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.connection = connection
 
 
 class _Permanent(Exception):
@@ -82,7 +104,14 @@ class OpenAICompatAdapter:
     needs_audio = True
 
     def __init__(
-        self, model_id: str, model_name: str, options: AdapterOptions, *, retry: RetryPolicy | None = None
+        self,
+        model_id: str,
+        model_name: str,
+        options: AdapterOptions,
+        *,
+        retry: RetryPolicy | None = None,
+        max_row_time_s: float = DEFAULT_MAX_ROW_TIME_S,
+        max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES,
     ) -> None:
         self.model_id = model_id
         self.model_name = model_name
@@ -90,7 +119,12 @@ class OpenAICompatAdapter:
         self.url = self.base_url + "/chat/completions"
         self.options = options
         self.retry = retry or RetryPolicy(max_retries=max(0, options.max_retries))
+        self.max_row_time_s = max_row_time_s
+        self.max_connection_failures = max_connection_failures
         self._api_key = os.environ.get(options.api_key_env) or None
+        self._failures_lock = threading.Lock()
+        self._connection_failures = 0  # consecutive attempts that got no HTTP response at all
+        self._aborted: str | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """Model name and generation settings; the endpoint is recorded but only warned about on change."""
@@ -112,36 +146,95 @@ class OpenAICompatAdapter:
         return [self._answer(request) for request in requests]
 
     def close(self) -> None:
-        """No pooled connections to close (urllib opens one per request)."""
+        """No pooled connections to close (one connection per request)."""
+
+    def check_ready(self) -> None:
+        """One real request (`GET {base_url}/models`) before a run: RunError if the run cannot work.
+
+        An endpoint that cannot be reached, or that refuses the key (HTTP 401/403), would turn every row
+        into an error record after its retries; any other answer (even 404 from a server without the
+        route) shows a server is there.
+        """
+        if self._api_key is None and self.base_url == DEFAULT_BASE_URL:
+            raise RunError(
+                f"--model {self.model_id}: no API key: ${self.options.api_key_env} is not set "
+                "(set it, name another variable with --api-key-env, or pass --base-url for a local server)"
+            )
+        timeout = min(self.options.timeout_s, _READY_TIMEOUT_S)
+        try:
+            status, _headers, body = self._exchange("GET", self.base_url + "/models", None, timeout)
+        except _Transient as error:
+            raise RunError(
+                f"--base-url {self.base_url}: endpoint unusable before the run started: "
+                f"{self._cut(self._scrub(str(error)))}; check the URL and that the server is running"
+            ) from None
+        if status in (401, 403):
+            snippet = self._cut(self._scrub(body.decode("utf-8", "replace").strip()))
+            raise RunError(
+                f"--base-url {self.base_url}: the endpoint refused the API key (HTTP {status}: {snippet}); "
+                f"check ${self.options.api_key_env}"
+            )
 
     # ------------------------------------------------------------------------------------ one request
 
     def _answer(self, request: GenerationRequest) -> Generation:
+        if self._aborted is not None:
+            raise AbortRun(self._aborted)
         try:
             body = json.dumps(self._payload(request), ensure_ascii=False).encode("utf-8")
         except (_Permanent, OSError, IsacError) as error:
-            return Generation(response=None, error=self._scrub(f"audio: {error}"))
+            return Generation(response=None, error=self._cut(self._scrub(f"audio: {error}")))
         retry = 0
+        row_started = time.monotonic()
         while True:
             started = time.perf_counter()
+            remaining = self.max_row_time_s - (time.monotonic() - row_started)
             try:
-                reply = self._post(body)
+                reply = self._post(body, min(self.options.timeout_s, max(remaining, 0.001)))
             except _Permanent as error:
-                return Generation(response=None, error=self._scrub(str(error)))
+                self._note_connection(ok=True)
+                return Generation(response=None, error=self._cut(self._scrub(str(error))))
             except _Transient as error:
+                self._note_connection(ok=not error.connection, reason=str(error))
+                attempts = retry + 1
+                tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
                 if retry >= self.retry.max_retries:
-                    attempts = retry + 1
-                    message = f"{error} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})"
-                    return Generation(response=None, error=self._scrub(message))
-                time.sleep(self.retry.delay(retry, error.retry_after))
+                    message = f"{self._scrub(str(error))} (gave up after {tries})"
+                    return Generation(response=None, error=self._cut(message))
+                delay = self.retry.delay(retry, error.retry_after)
+                spent = time.monotonic() - row_started
+                if spent + delay >= self.max_row_time_s:
+                    message = (
+                        f"{self._scrub(str(error))} (gave up after {tries} in {spent:.1f} s: "
+                        f"the row's time budget is {self.max_row_time_s:g} s)"
+                    )
+                    return Generation(response=None, error=self._cut(message))
+                time.sleep(delay)
                 retry += 1
                 continue
+            self._note_connection(ok=True)
             return Generation(
-                response=reply.text,
+                response=self._scrub(reply.text),
                 latency_s=time.perf_counter() - started,
                 prompt_tokens=reply.prompt_tokens,
                 completion_tokens=reply.completion_tokens,
             )
+
+    def _note_connection(self, *, ok: bool, reason: str = "") -> None:
+        """Count consecutive connection failures; past the limit, stop the run (AbortRun)."""
+        with self._failures_lock:
+            if ok:
+                self._connection_failures = 0
+                return
+            self._connection_failures += 1
+            if self._connection_failures < self.max_connection_failures or self.max_connection_failures < 1:
+                return
+            self._aborted = (
+                f"--base-url {self.base_url}: {self._connection_failures} consecutive connection failures "
+                f"(last: {self._cut(self._scrub(reason))}); stopping the run, the rows answered so far are "
+                "kept; rerun the same command to resume once the endpoint is back"
+            )
+        raise AbortRun(self._aborted)
 
     def _payload(self, request: GenerationRequest) -> dict[str, Any]:
         audio = base64.b64encode(wav_bytes(request.audio_path)).decode("ascii")
@@ -161,41 +254,91 @@ class OpenAICompatAdapter:
         }
         return payload
 
-    def _post(self, body: bytes) -> _Reply:
+    def _post(self, body: bytes, timeout: float) -> _Reply:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
-        http_request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(http_request, timeout=self.options.timeout_s) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as error:
-            raise _classify_http_error(error) from None
-        except TimeoutError:
-            raise _Transient(f"timed out after {self.options.timeout_s:g} s") from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError | socket.timeout):
-                raise _Transient(f"timed out after {self.options.timeout_s:g} s") from None
-            raise _Transient(f"connection failed: {error.reason}") from None
-        except (ConnectionError, http.client.HTTPException) as error:
-            raise _Transient(f"connection failed: {type(error).__name__}: {error}") from None
+        status, response_headers, raw = self._exchange("POST", self.url, body, timeout, headers)
+        if status >= 400:
+            raise _classify_http_error(status, response_headers, raw)
         return parse_reply(raw)
 
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        timeout: float,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One HTTP exchange finished within `timeout` seconds in all, or `_Transient`.
+
+        Socket timeouts apply per read, so a server sending a byte at a time could hold the request
+        forever; a watchdog timer shuts the socket down when the deadline passes.
+        """
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _Permanent(f"--base-url {self.base_url}: expected an http:// or https:// URL")
+        factory = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection = factory(parts.hostname, parts.port, timeout=timeout)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            sock = connection.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        watchdog = threading.Timer(timeout, expire)
+        watchdog.daemon = True
+        watchdog.start()
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request(method, target or "/", body=body, headers=headers or {})
+            response = connection.getresponse()
+            limit = _MAX_ERROR_BODY if response.status >= 400 else _MAX_BODY_BYTES
+            raw = response.read(limit + 1)
+            if expired.is_set():  # the watchdog shut the socket: what arrived is a cut-off body
+                raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
+            if len(raw) <= limit and response.length:  # fewer bytes than Content-Length promised
+                raise _Transient("connection closed before the whole response arrived", connection=True)
+            if len(raw) > limit and response.status < 400:
+                raise _Permanent(f"response body larger than {limit} bytes; refused")
+            return response.status, response.headers, raw[:limit]
+        except (OSError, http.client.HTTPException) as error:
+            if expired.is_set():
+                raise _Transient(
+                    f"timed out after {timeout:g} s (no complete response)", connection=True
+                ) from None
+            if isinstance(error, TimeoutError | socket.timeout):
+                raise _Transient(f"timed out after {timeout:g} s", connection=True) from None
+            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise _Transient(
+                f"connection failed: {type(error).__name__}: {reason}", connection=True
+            ) from None
+        finally:
+            watchdog.cancel()
+            connection.close()
+
     def _scrub(self, message: str) -> str:
-        """Remove the API key from a message that may quote server output."""
+        """Remove the API key from text that may quote server output (before any truncation)."""
         if self._api_key:
             message = message.replace(self._api_key, "***")
         return message
 
+    @staticmethod
+    def _cut(message: str, limit: int = 2 * _BODY_SNIPPET) -> str:
+        """Shorten a message for the log; only ever applied to already scrubbed text."""
+        return message if len(message) <= limit else message[: limit - 3] + "..."
 
-def _classify_http_error(error: urllib.error.HTTPError) -> Exception:
-    try:
-        snippet = error.read()[:_BODY_SNIPPET].decode("utf-8", "replace").strip()
-    except OSError:
-        snippet = ""
-    message = f"HTTP {error.code}" + (f": {snippet}" if snippet else "")
-    if error.code == 429 or error.code >= 500:
-        return _Transient(message, retry_after=_retry_after_seconds(error.headers.get("Retry-After")))
+
+def _classify_http_error(status: int, headers: http.client.HTTPMessage, raw: bytes) -> Exception:
+    """The whole (bounded) error body is kept here; the adapter scrubs the key first, then cuts."""
+    text = raw.decode("utf-8", "replace").strip()
+    message = f"HTTP {status}" + (f": {text}" if text else "")
+    if status == 429 or status >= 500:
+        return _Transient(message, retry_after=_retry_after_seconds(headers.get("Retry-After")))
     return _Permanent(message)
 
 
@@ -220,7 +363,8 @@ def parse_reply(raw: bytes) -> _Reply:
         message = data["choices"][0]["message"]
         content = message.get("content")
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, IndexError, TypeError, AttributeError):
-        snippet = raw[:_BODY_SNIPPET].decode("utf-8", "replace")
+        # Quoted whole (bounded): the adapter scrubs the key from it before cutting it short.
+        snippet = raw[:_MAX_ERROR_BODY].decode("utf-8", "replace")
         raise _Permanent(f"malformed response body: {snippet!r}") from None
     if isinstance(content, list):  # some servers return content parts
         content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
@@ -262,5 +406,10 @@ def create_adapter(model_id: str, options: AdapterOptions) -> OpenAICompatAdapte
     extra = dict(options.extra)
     backoff = float(extra.get("retry_backoff_s", 1.0))
     return OpenAICompatAdapter(
-        model_id, name, options, retry=RetryPolicy(max_retries=max(0, options.max_retries), backoff_s=backoff)
+        model_id,
+        name,
+        options,
+        retry=RetryPolicy(max_retries=max(0, options.max_retries), backoff_s=backoff),
+        max_row_time_s=float(extra.get("max_row_time_s", DEFAULT_MAX_ROW_TIME_S)),
+        max_connection_failures=int(extra.get("max_connection_failures", DEFAULT_MAX_CONNECTION_FAILURES)),
     )

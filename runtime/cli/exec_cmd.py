@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 from pathlib import Path
 from types import FrameType
 
-from isac.runtime.adapters.base import AdapterOptions
+from isac.runtime.adapters.base import DEFAULT_MAX_CONNECTION_FAILURES, DEFAULT_MAX_ROW_TIME_S, AdapterOptions
 from isac.runtime.execution.progress import render_summary
-from isac.runtime.execution.runner import ExecConfig, execute
+from isac.runtime.execution.runner import (
+    DEFAULT_MAX_ERROR_RATE,
+    DEFAULT_MAX_RESPONSE_CHARS,
+    ExecConfig,
+    error_rate_problem,
+    execute,
+)
 from isac.runtime.execution.selection import RowFilter, Shard
 
 HELP = "Run a model over manifests; results go to an append-only, resumable log in --out."
@@ -21,6 +28,9 @@ fingerprint (adapter, weights, revision, generation settings) and one version of
 it with other settings or an edited manifest is refused. Library versions and API endpoints may change
 between resumes (a warning is printed). --limit applies after filters and --shard, so a rerun with the
 same --limit resumes the same rows. Shards are numbered from 0: --shard 0/4 ... --shard 3/4.
+The manifests must match the isac.lock.json of their directory (as `isac verify` checks) unless
+--no-verify. Exit status: 0 done, 1 too many error records (--max-error-rate), 2 bad input or a run
+that cannot continue (unreachable endpoint, repeated connection failures), 130 interrupted.
 """
 
 
@@ -44,6 +54,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--batch-size", type=int, default=1, help="rows per adapter call (default 1)")
     run.add_argument("--concurrency", type=int, default=1, help="batches in flight at once (default 1)")
     run.add_argument("--retry-errors", action="store_true", help="rerun only rows whose last record failed")
+    run.add_argument(
+        "--max-error-rate",
+        type=float,
+        default=DEFAULT_MAX_ERROR_RATE,
+        metavar="SHARE",
+        help="exit with status 1 when more than this share of the rows run end in an error record "
+        f"(default {DEFAULT_MAX_ERROR_RATE:g}; 0 = any error fails)",
+    )
+    run.add_argument(
+        "--no-verify",
+        dest="verify",
+        action="store_false",
+        help="run manifests that are not an intact compiled set (hand-made or deliberately edited "
+        "subsets); by default they must match their directory's isac.lock.json",
+    )
     run.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -72,6 +97,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument(
         "--retry-backoff", type=float, default=1.0, help="openai: first backoff ceiling in seconds (doubles)"
     )
+    model.add_argument(
+        "--max-row-time",
+        type=float,
+        default=DEFAULT_MAX_ROW_TIME_S,
+        help="openai: seconds one row may spend in attempts and retry waits "
+        f"(default {DEFAULT_MAX_ROW_TIME_S:g})",
+    )
+    model.add_argument(
+        "--max-connection-failures",
+        type=int,
+        default=DEFAULT_MAX_CONNECTION_FAILURES,
+        help="openai: stop the run after this many consecutive connection failures "
+        f"(default {DEFAULT_MAX_CONNECTION_FAILURES}; 0 = never)",
+    )
+    run.add_argument(
+        "--max-response-chars",
+        type=int,
+        default=DEFAULT_MAX_RESPONSE_CHARS,
+        help="store at most this many characters of a response; longer ones are cut and the record "
+        f"says so in response_chars (default {DEFAULT_MAX_RESPONSE_CHARS})",
+    )
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -96,7 +142,11 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         api_key_env=args.api_key_env,
         timeout_s=args.timeout,
         max_retries=args.max_retries,
-        extra=(("retry_backoff_s", args.retry_backoff),),
+        extra=(
+            ("retry_backoff_s", args.retry_backoff),
+            ("max_row_time_s", args.max_row_time),
+            ("max_connection_failures", args.max_connection_failures),
+        ),
     )
     return ExecConfig(
         manifests=tuple(args.manifests),
@@ -109,6 +159,9 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         retry_errors=args.retry_errors,
         options=options,
         progress=args.progress,
+        verify=args.verify,
+        max_error_rate=args.max_error_rate,
+        max_response_chars=args.max_response_chars,
     )
 
 
@@ -126,4 +179,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(render_summary(summary))
+    problem = error_rate_problem(summary, config.max_error_rate)
+    if problem is not None:
+        print(f"isac: error: {problem}", file=sys.stderr)
+        return 1
     return 0

@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from isac.runtime.adapters.base import Generation, GenerationRequest, ModelAdapter
+from isac.runtime.adapters.base import AbortRun, Generation, GenerationRequest, ModelAdapter
 from isac.runtime.execution.selection import SelectedRow
 from isac.runtime.results import ResultLog, ResultRecord
 
@@ -37,6 +37,9 @@ class EngineCounts:
     interrupted: bool = False
 
 
+# An error message longer than this is cut (an adapter may quote a whole server body).
+MAX_ERROR_CHARS = 2000
+
 # Called after each written batch with (rows written, errors among them).
 ProgressHook = Callable[[int, int], None]
 
@@ -50,6 +53,7 @@ def run_engine(
     batch_size: int = 1,
     concurrency: int = 1,
     on_batch: ProgressHook | None = None,
+    max_response_chars: int | None = None,
 ) -> EngineCounts:
     """Execute every item and append one record per item to `log`.
 
@@ -61,7 +65,7 @@ def run_engine(
         raise ValueError("batch_size and concurrency must be at least 1")
     needs_audio = bool(getattr(adapter, "needs_audio", True))
     batches = _chunks(items, batch_size)
-    writer = _Writer(log, adapter.model_id, on_batch)
+    writer = _Writer(log, adapter.model_id, on_batch, max_response_chars)
 
     def run_batch(batch: list[WorkItem]) -> list[Generation]:
         return generate_batch(adapter, batch, data_root=data_root, needs_audio=needs_audio)
@@ -98,6 +102,8 @@ def _call_adapter(adapter: ModelAdapter, requests: list[GenerationRequest]) -> l
     started = time.perf_counter()
     try:
         generations = adapter.generate(requests)
+    except AbortRun:
+        raise
     except Exception as error:
         if len(requests) > 1:
             return [generation for request in requests for generation in _call_adapter(adapter, [request])]
@@ -121,7 +127,14 @@ def _chunks(items: Sequence[WorkItem], size: int) -> Iterator[list[WorkItem]]:
 class _Writer:
     """The single writer: turns Generations into records and appends them."""
 
-    def __init__(self, log: ResultLog, model_id: str, on_batch: ProgressHook | None) -> None:
+    def __init__(
+        self,
+        log: ResultLog,
+        model_id: str,
+        on_batch: ProgressHook | None,
+        max_response_chars: int | None = None,
+    ) -> None:
+        self._max_response_chars = max_response_chars
         self._log = log
         self._model_id = model_id
         self._on_batch = on_batch
@@ -132,7 +145,7 @@ class _Writer:
     def write(self, batch: Sequence[WorkItem], generations: Sequence[Generation]) -> None:
         errors = 0
         for item, generation in zip(batch, generations, strict=True):
-            record = make_record(item, generation, self._model_id)
+            record = make_record(item, generation, self._model_id, self._max_response_chars)
             self._log.append(record)
             errors += record.error is not None
         self.errors += errors
@@ -144,15 +157,30 @@ class _Writer:
         return EngineCounts(answered=self.answered, errors=self.errors, interrupted=self.interrupted)
 
 
-def make_record(item: WorkItem, generation: Generation, model_id: str) -> ResultRecord:
-    """The result record of one executed row (an error record drops any partial response)."""
+def make_record(
+    item: WorkItem, generation: Generation, model_id: str, max_response_chars: int | None = None
+) -> ResultRecord:
+    """The result record of one executed row (an error record drops any partial response).
+
+    A response longer than `max_response_chars` is cut to that length and the record keeps the original
+    length in `response_chars`; an error message is cut to `MAX_ERROR_CHARS`.
+    """
     failed = generation.error is not None
+    response = None if failed else (generation.response or "")
+    original: int | None = None
+    if response is not None and max_response_chars is not None and len(response) > max_response_chars:
+        original = len(response)
+        response = response[:max_response_chars]
+    error = generation.error
+    if error is not None and len(error) > MAX_ERROR_CHARS:
+        error = error[: MAX_ERROR_CHARS - 3] + "..."
     return ResultRecord(
         row_id=item.selected.row.id,
         manifest_sha256=item.selected.manifest_sha256,
         model=model_id,
-        response=None if failed else (generation.response or ""),
-        error=generation.error,
+        response=response,
+        response_chars=original,
+        error=error,
         latency_s=round(float(generation.latency_s), 6),
         prompt_tokens=generation.prompt_tokens,
         completion_tokens=generation.completion_tokens,

@@ -53,6 +53,7 @@ class ExecSummary:
     errors: int
     wall_s: float
     interrupted: bool = False
+    top_error: tuple[str, int] | None = None  # the most frequent error message of this invocation
 
     @property
     def executed(self) -> int:

@@ -7,9 +7,9 @@ same rows in the same order, which is what makes resuming and sharding across ma
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from isac.compiler.errors import ManifestError, RunError
 from isac.compiler.manifests import MANIFEST_SUFFIX, file_sha256, read_manifest
@@ -67,6 +67,17 @@ class RowFilter:
     shard: Shard | None = None
     limit: int | None = None
 
+    def describe(self) -> str:
+        """The active filters as command-line options, for messages."""
+        parts = [f"--dimension {value}" for value in self.dimensions]
+        parts += [f"--class {value}" for value in self.classes]
+        parts += [f"--task {value}" for value in self.tasks]
+        if self.shard is not None:
+            parts.append(f"--shard {self.shard.index}/{self.shard.count}")
+        if self.limit is not None:
+            parts.append(f"--limit {self.limit}")
+        return " ".join(parts) or "no filters"
+
     def accepts(self, row: ManifestRow) -> bool:
         """True when `row` passes the dimension, class, task and shard filters (not the limit)."""
         if self.dimensions and row.dimension not in self.dimensions:
@@ -107,25 +118,47 @@ def expand_manifest_paths(arguments: Sequence[str | Path]) -> list[Path]:
     return list(unique)
 
 
-def load_manifests(paths: Iterable[Path]) -> tuple[list[ManifestFile], list[SelectedRow]]:
+def load_manifests(
+    paths: Iterable[Path], sha256s: Mapping[Path, str] | None = None
+) -> tuple[list[ManifestFile], list[SelectedRow]]:
     """Read manifests; return their descriptions and every row once, in manifest then file order.
 
     Rows are identified by content hash, so a row present in two manifests is the same test case and
-    runs once (credited to the first manifest).
+    runs once (credited to the first manifest). A row repeated inside one manifest is an error (a
+    compiled manifest never holds one), and so is an audio path that could reach outside the data root.
+    `sha256s` gives hashes already computed (by the set check), so files are hashed once.
     """
     files: list[ManifestFile] = []
     rows: list[SelectedRow] = []
     seen: set[str] = set()
     for path in paths:
-        sha = file_sha256(path)
+        sha = (sha256s or {}).get(path) or file_sha256(path)
         count = 0
+        lines: dict[str, int] = {}
         for row in read_manifest(path):
             count += 1
+            if row.id in lines:
+                raise ManifestError(
+                    f"{path}:{count}: row {row.id} repeats line {lines[row.id]} (a duplicated row); "
+                    "recompile the manifest or remove the copy"
+                )
+            lines[row.id] = count
+            check_audio_path(row.audio, source=f"{path}:{count}")
             if row.id not in seen:
                 seen.add(row.id)
                 rows.append(SelectedRow(row, sha))
         files.append(ManifestFile(path=path, sha256=sha, rows=count))
     return files, rows
+
+
+def check_audio_path(audio: str, *, source: str) -> None:
+    """Refuse an audio path that is absolute or climbs out of the data root (it would be read and sent)."""
+    pure = PurePosixPath(audio.replace("\\", "/"))
+    if pure.is_absolute() or PureWindowsPath(audio).is_absolute() or ".." in pure.parts:
+        raise ManifestError(
+            f"{source}: audio path {audio!r} is absolute or contains '..'; expected a path relative to "
+            "the data root (rows may only read audio under --data-root)"
+        )
 
 
 def select_rows(rows: Sequence[SelectedRow], row_filter: RowFilter) -> list[SelectedRow]:

@@ -69,7 +69,7 @@ def test_missing_audio_is_an_error_unless_skipped(tmp_path: Path, capsys: pytest
     assert "1 of 4 items have no audio" in capsys.readouterr().err
     assert main([*args, "--skip-missing-audio"]) == 0
     assert read_lock(tmp_path / "out").manifests["d-aac.jsonl"].rows == 3 * 9
-    assert main([*args, "--no-audio-check"]) == 0
+    assert main([*args, "--no-audio-check", "--force"]) == 0  # a different set: replacing it is explicit
     assert read_lock(tmp_path / "out").manifests["d-aac.jsonl"].rows == 4 * 9
 
 

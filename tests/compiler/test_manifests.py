@@ -122,9 +122,15 @@ def test_verify_reports_a_missing_lock(tmp_path: Path) -> None:
 
 def test_rewriting_removes_manifests_of_the_previous_compile(tmp_path: Path) -> None:
     _write(tmp_path)
-    write_manifest_set(tmp_path, {"d-asr": _rows(2)}, spec_sha256="abc", seed=7, datasets={})
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    # a different set over an existing one is refused without force, and nothing is touched
+    with pytest.raises(ManifestError, match=r"already holds a different compiled set.*--force"):
+        write_manifest_set(tmp_path, {"d-asr": _rows(2)}, spec_sha256="abc", seed=7, datasets={})
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+    write_manifest_set(tmp_path, {"d-asr": _rows(2)}, spec_sha256="abc", seed=7, datasets={}, force=True)
     assert not (tmp_path / "d-gr.jsonl").exists()
     assert verify_manifest_set(tmp_path).ok
+    assert not [path for path in tmp_path.parent.iterdir() if path.name.startswith(f".{tmp_path.name}.")]
 
 
 def test_stray_manifest_files_are_refused(tmp_path: Path) -> None:

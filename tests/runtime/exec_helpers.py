@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from isac.compiler.manifests import write_rows_jsonl
+from isac.compiler.manifests import LOCK_FILE, Lock, ManifestEntry, read_lock, write_rows_jsonl
 from isac.compiler.rows import CheckerSpec, ManifestRow, make_row
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,11 +112,29 @@ def every_checker_kind_rows() -> list[ManifestRow]:
     ]  # fmt: skip
 
 
-def write_manifest(path: Path, rows: Sequence[ManifestRow]) -> Path:
-    """Write rows as a canonical manifest file."""
+def write_manifest(path: Path, rows: Sequence[ManifestRow], *, lock: bool = True) -> Path:
+    """Write rows as a canonical manifest file, listed (unless `lock` is False) in its directory's lock.
+
+    `isac exec` runs only manifests that match the `isac.lock.json` beside them, as a compile leaves
+    them; the lock written here records this file next to any manifest already listed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_rows_jsonl(path, rows)
+    entry = write_rows_jsonl(path, rows)
+    if lock:
+        add_to_lock(path, entry)
     return path
+
+
+def add_to_lock(path: Path, entry: ManifestEntry) -> None:
+    """Record manifest `path` (row count and sha256) in the `isac.lock.json` of its directory."""
+    directory = path.parent
+    if (directory / LOCK_FILE).exists():
+        previous = read_lock(directory)
+    else:
+        previous = Lock(isac_version="test", spec_sha256="test", seed=None, datasets={}, manifests={})
+    manifests = {**previous.manifests, path.name: entry}
+    lock = previous.model_copy(update={"manifests": dict(sorted(manifests.items()))})
+    (directory / LOCK_FILE).write_text(lock.to_text(), encoding="utf-8")
 
 
 def write_audio_for(rows: Sequence[ManifestRow], data_root: Path) -> None:

@@ -127,10 +127,12 @@ def test_a_wrong_data_root_is_refused_before_anything_runs(tmp_path: Path, api_r
     assert str(tmp_path / "elsewhere") in refused.stderr and "--data-root" in refused.stderr
     assert not (out / "results.jsonl").exists() or read_log(out) == []
 
-    # the same data root from $ISAC_DATA_ROOT is found: the run starts (rows fail on the closed port)
+    # the same data root from $ISAC_DATA_ROOT is found: the audio check passes and exec goes on to check
+    # the endpoint, which refuses the run (the port is closed) before any row is written
     without_root = [arg for arg in exec_args(manifest, data, out, "http://127.0.0.1:9/v1") if arg != data]
     without_root.remove("--data-root")
     started = run_isac(*without_root, "--max-retries", "0", "--limit", "2", env={"ISAC_DATA_ROOT": str(data)})
-    assert started.returncode == 0, started.stderr
-    assert [record["row_id"] for record in read_log(out)] != []
-    assert all(record["error"] for record in read_log(out))
+    assert started.returncode == 2, started.stderr
+    assert "none of 20 sampled" not in started.stderr
+    assert "endpoint unusable before the run started" in started.stderr
+    assert read_log(out) == []

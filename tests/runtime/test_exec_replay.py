@@ -176,7 +176,17 @@ def test_replay_through_the_cli(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    done = run_isac("exec", manifest, "--model", f"replay:{answers}", "--out", tmp_path / "run")
+    # one row of four has no replayed response on purpose: allow that share of error records
+    done = run_isac(
+        "exec",
+        manifest,
+        "--model",
+        f"replay:{answers}",
+        "--out",
+        tmp_path / "run",
+        "--max-error-rate",
+        "0.25",
+    )
     assert done.returncode == 0, done.stderr
     records = {record["row_id"]: record for record in read_log(tmp_path / "run")}
     assert [records[item.id]["response"] for item in rows[:3]] == ["r0", "r1", "r2"]

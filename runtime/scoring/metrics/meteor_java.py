@@ -9,6 +9,7 @@ by one error line, so replies stay aligned with requests.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -59,6 +60,19 @@ def _stop(process: subprocess.Popen[str], stderr: IO[bytes]) -> None:
     stderr.close()
 
 
+def die_with_parent(command: list[str]) -> list[str]:
+    """`command` wrapped so the kernel kills it when isac dies, even by `kill -9` (Linux `setpriv`).
+
+    The jar would otherwise outlive a killed `isac score`, holding 2 GB of heap. The parent-death signal
+    follows the thread that started the child; scoring starts the jar from its main thread. Without
+    `setpriv` (not Linux, or no util-linux) the command runs as it is and is stopped by `close()`.
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or threading.current_thread() is not threading.main_thread():
+        return command
+    return [setpriv, "--pdeathsig", "KILL", "--", *command]
+
+
 class Meteor15:
     """A running METEOR 1.5 scorer (`-l en -norm`), PTB-tokenizing its inputs like the official scorer.
 
@@ -92,7 +106,7 @@ class Meteor15:
         ]
         try:
             self._process: subprocess.Popen[str] = subprocess.Popen(
-                command,
+                die_with_parent(command),
                 cwd=self.tools.meteor_jar.parent,  # the jar finds data/paraphrase-en.gz next to itself
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
