@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS rows (
     audio VARCHAR,
     instruction VARCHAR,
     "references" JSON,
-    checker JSON
+    checker JSON,
+    meta JSON               -- provenance: the pool entries (fragments) the instruction drew
 );
 
 -- Which manifest rows each run covers (scored or not).

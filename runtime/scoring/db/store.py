@@ -33,6 +33,7 @@ _ROW_COLUMNS: Mapping[str, str] = {
     "instruction": "VARCHAR",
     "references": "JSON",
     "checker": "JSON",
+    "meta": "JSON",
 }
 
 
