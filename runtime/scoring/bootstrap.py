@@ -85,6 +85,8 @@ class Replicates:
     areas: Level
     fixed_metrics: tuple[str, ...]  # tasks whose metric is held at its point value
     seconds: float
+    items: tuple[str, ...]  # "dataset/item_id", in the column order of item_weights
+    item_weights: np.ndarray  # (resamples + 1, items): how often each item was drawn
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -137,7 +139,9 @@ def _load_units(
                 item_index[item] = len(item_index)
                 item_stratum[item] = stratum
             local_items[i] = item_index[item]
-        fragments = _fragment_matrix(task, metas, fragment_index)[np.asarray(data["meta_code"], dtype=np.int64)]
+        fragments = _fragment_matrix(task, metas, fragment_index)[
+            np.asarray(data["meta_code"], dtype=np.int64)
+        ]
         stat_names = ["n", "compliant", *columns]
         stats = np.column_stack(
             [np.nan_to_num(np.asarray(data[name], dtype=np.float64)) for name in stat_names]
@@ -208,7 +212,8 @@ def _load_task(
             "SELECT item, any_value(stratum) FROM isac_bootstrap_units GROUP BY item ORDER BY item"
         ).fetchall()
         metas = [
-            m for (m,) in connection.execute(
+            m
+            for (m,) in connection.execute(
                 "SELECT DISTINCT meta FROM isac_bootstrap_units ORDER BY meta"
             ).fetchall()
         ]
@@ -238,9 +243,7 @@ def _fragment_matrix(task: str, metas: Sequence[str | None], index: dict[str, in
 # ------------------------------------------------------------------------------------------ weights
 
 
-def multinomial_weights(
-    rng: np.random.Generator, groups: Sequence[str], resamples: int
-) -> np.ndarray:
+def multinomial_weights(rng: np.random.Generator, groups: Sequence[str], resamples: int) -> np.ndarray:
     """(resamples + 1, len(groups)) weights: row 0 all ones, then a multinomial draw within each group."""
     weights = np.ones((resamples + 1, len(groups)), dtype=np.float64)
     members: dict[str, list[int]] = {}
@@ -288,9 +291,7 @@ def _cell_sums(units: _Units, item_w: np.ndarray, fragment_w: np.ndarray | None)
     return result.T.reshape(item_w.shape[0], n_cells, n_stats)
 
 
-def _metric_values(
-    connection: duckdb.DuckDBPyConnection, units: _Units, sums: np.ndarray
-) -> np.ndarray:
+def _metric_values(connection: duckdb.DuckDBPyConnection, units: _Units, sums: np.ndarray) -> np.ndarray:
     """The metric's value_sql evaluated by DuckDB on every (resample, cell) of summed statistics."""
     metric = get_metric(units.metric)
     frame = {name: sums[:, :, k].ravel() for k, name in enumerate(units.columns)}
@@ -304,9 +305,7 @@ def _metric_values(
     return np.asarray(values, dtype=np.float64).reshape(sums.shape[0], sums.shape[1])
 
 
-def _fixed_values(
-    connection: duckdb.DuckDBPyConnection, units: _Units, resamples: int
-) -> np.ndarray:
+def _fixed_values(connection: duckdb.DuckDBPyConnection, units: _Units, resamples: int) -> np.ndarray:
     """Python-aggregated metrics (METEOR): the materialised point value in every resample."""
     found = {
         (m, d, c, v): value
@@ -341,9 +340,7 @@ def _index(keys: Sequence[tuple[object, ...]]) -> tuple[list[tuple[object, ...]]
 
 
 def _columns(keys: Sequence[tuple[object, ...]], names: Sequence[str]) -> dict[str, np.ndarray]:
-    return {
-        name: np.array([key[i] for key in keys], dtype=object) for i, name in enumerate(names)
-    }
+    return {name: np.array([key[i] for key in keys], dtype=object) for i, name in enumerate(names)}
 
 
 def _distinct_items(cell_groups: np.ndarray, unit_cells: np.ndarray, unit_items: np.ndarray) -> np.ndarray:
@@ -416,10 +413,14 @@ def compute_replicates(
     # axes: mean over the model's tasks in the class, for classes that are radar axes (axis_scores)
     axis_order = {
         c: (d, i)
-        for c, d, i in connection.execute("SELECT variation_class, dimension, axis_index FROM axes").fetchall()
+        for c, d, i in connection.execute(
+            "SELECT variation_class, dimension, axis_index FROM axes"
+        ).fetchall()
     }
     on_axis = np.array([key[2] in axis_order for key in class_keys], dtype=bool)
-    axis_keys, axis_of = _index([(k[0], k[1], k[2], axis_order[k[2]][1]) for k in class_keys if k[2] in axis_order])
+    axis_keys, axis_of = _index(
+        [(k[0], k[1], k[2], axis_order[k[2]][1]) for k in class_keys if k[2] in axis_order]
+    )
     axis_ifr = _group_mean(class_ifr[:, on_axis], axis_of, len(axis_keys))
     axis_rps = _group_mean(class_rps[:, on_axis], axis_of, len(axis_keys))
     class_to_axis = np.full(len(class_keys), -1)
@@ -445,6 +446,8 @@ def compute_replicates(
         areas=areas,
         fixed_metrics=tuple(fixed),
         seconds=time.perf_counter() - started,
+        items=tuple(items),
+        item_weights=item_w,
     )
 
 
@@ -491,9 +494,12 @@ def _areas(
 ) -> Level:
     """Radar areas per model (area_ratios): radii clamped to [0, 1], a missing axis is 0."""
     where, params = _model_filter(options)
-    models = [m for (m,) in connection.execute(
-        f"SELECT DISTINCT model FROM runs AS ru WHERE true{where} ORDER BY 1", params
-    ).fetchall()]
+    models = [
+        m
+        for (m,) in connection.execute(
+            f"SELECT DISTINCT model FROM runs AS ru WHERE true{where} ORDER BY 1", params
+        ).fetchall()
+    ]
     ordered = sorted(axis_order, key=lambda c: axis_order[c][1])
     position = {c: i for i, c in enumerate(ordered)}
     model_pos = {m: i for i, m in enumerate(models)}
@@ -514,9 +520,7 @@ def _areas(
             values[name] = 100.0 * (radii * np.roll(radii, -1, axis=2)).sum(axis=2) / len(ordered)
         else:
             values[name] = np.zeros(shape[:2])
-    return Level(
-        keys={"model": np.array(models, dtype=object)}, values=values, counts={"axes": present}
-    )
+    return Level(keys={"model": np.array(models, dtype=object)}, values=values, counts={"axes": present})
 
 
 # ------------------------------------------------------------------------------------------ tables
