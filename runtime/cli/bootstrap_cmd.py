@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     if replicates.fixed_metrics:
         console.print(
-            f"note: {', '.join(replicates.fixed_metrics)} use a metric aggregated in Python (METEOR); its value "
-            "is held at the point estimate in every resample (no value CI; RPS/area CIs narrower)"
+            f"note: {', '.join(replicates.fixed_metrics)} use a metric aggregated in Python (METEOR); "
+            "its value is held at the point estimate in every resample (no value CI; RPS/area CIs narrower)"
         )
     console.print(
         f"wrote metric_if_ci, class_scores_ci, axis_scores_ci, area_ratios_ci in {replicates.seconds:.1f} s"

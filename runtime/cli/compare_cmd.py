@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     shown = list(result.differences) if args.all else result.significant()
     table = Table(
-        title=f"{result.model_b} minus {result.model_a} (paired bootstrap, {result.options.resamples} resamples, "
-        f"{result.correction} per level and quantity, alpha {result.alpha})"
+        title=f"{result.model_b} minus {result.model_a} (paired bootstrap, "
+        f"{result.options.resamples} resamples, {result.correction}"
+        f" per level and quantity, alpha {result.alpha})"
     )
     for name in ("level", "cell", "quantity", "A", "B", "B - A", "95 % CI", "p adj", "better", "items"):
         table.add_column(name, justify="right" if name in ("A", "B", "B - A", "p adj", "items") else "left")
@@ -87,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     significant = result.significant()
     worse = sum(1 for d in significant if d.better == "a")
     console.print(
-        f"{len(significant)} of {len(result.differences)} cells differ significantly; {worse} of them are worse for "
-        f"{result.model_b}. RPS and areas use the two models as their pool; items are those both models scored."
+        f"{len(significant)} of {len(result.differences)} cells differ significantly; {worse} of them "
+        f"are worse for {result.model_b}. RPS and areas use the two models as their pool; items are "
+        "those both models scored."
     )
     return 0
 

@@ -506,7 +506,7 @@ def _areas(
     shape = (axis_ifr.shape[0], len(models), len(ordered))
     radius_ifr, radius_rps = np.zeros(shape), np.zeros(shape)
     present = np.zeros(len(models), dtype=np.int64)
-    for j, (model, _dimension, variation_class, _index_) in enumerate(axis_keys):
+    for j, (model, _dimension, variation_class, _axis) in enumerate(axis_keys):
         if model not in model_pos:
             continue
         m, a = model_pos[model], position[str(variation_class)]
@@ -568,7 +568,8 @@ def write_ci_tables(connection: duckdb.DuckDBPyConnection, replicates: Replicate
         options = replicates.options
         connection.execute(
             "CREATE OR REPLACE TABLE bootstrap_info (method VARCHAR, resamples BIGINT, seed BIGINT, "
-            "confidence DOUBLE, models VARCHAR[], meteor_fixed VARCHAR[], seconds DOUBLE, created_at TIMESTAMP)"
+            "confidence DOUBLE, models VARCHAR[], meteor_fixed VARCHAR[], seconds DOUBLE, "
+            "created_at TIMESTAMP)"
         )
         connection.execute(
             "INSERT INTO bootstrap_info VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",

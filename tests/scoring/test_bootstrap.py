@@ -104,14 +104,16 @@ def test_point_estimates_equal_the_views(two_models: Path) -> None:
         write_ci_tables(connection, replicates)
         mismatches = connection.execute(
             """
-            SELECT count(*) FROM metric_if AS v JOIN metric_if_ci AS c USING (model, variation_class, variant, task)
+            SELECT count(*) FROM metric_if AS v
+            JOIN metric_if_ci AS c USING (model, variation_class, variant, task)
             WHERE abs(v.value - c.value) > 1e-9 OR abs(v.ifr - c.ifr) > 1e-9 OR v.n <> c.n
             """
         ).fetchone()[0]
         assert mismatches == 0
         assert connection.execute("SELECT count(*) FROM metric_if_ci").fetchone()[0] == 20  # 2 x 2 x 5
         rps = connection.execute(
-            "SELECT max(abs(r.rps - c.rps)) FROM rps AS r JOIN class_scores_ci AS c USING (model, variation_class, task)"
+            "SELECT max(abs(r.rps - c.rps)) FROM rps AS r "
+            "JOIN class_scores_ci AS c USING (model, variation_class, task)"
         ).fetchone()[0]
         assert rps < 1e-9
         areas = connection.execute(
@@ -133,8 +135,9 @@ def test_resampled_corpus_wer_and_bleu_equal_a_slow_reference(two_models: Path) 
     try:
         replicates = compute_replicates(connection, BootstrapOptions(resamples=5, seed=7))
         stored = connection.execute(
-            "SELECT model, variant, task, dataset || '/' || item_id, wer_errors, wer_ref_words, bleu_sys_len, "
-            "bleu_ref_len, bleu_match_1, bleu_match_2, bleu_match_3, bleu_match_4, bleu_total_1, "
+            "SELECT model, variant, task, dataset || '/' || item_id, wer_errors, wer_ref_words, "
+            "bleu_sys_len, bleu_ref_len, bleu_match_1, bleu_match_2, bleu_match_3, bleu_match_4, "
+            "bleu_total_1, "
             "bleu_total_2, bleu_total_3, bleu_total_4 FROM scored"
         ).fetchall()
     finally:
@@ -156,7 +159,7 @@ def test_resampled_corpus_wer_and_bleu_equal_a_slow_reference(two_models: Path) 
             if task == "ASR":
                 expected = 100.0 * sums[0] / sums[1]
             else:
-                counts = [int(round(x)) for x in sums[2:]]
+                counts = [round(x) for x in sums[2:]]
                 expected = BLEU.compute_bleu(
                     counts[2:6], counts[6:10], counts[0], counts[1], smooth_method="exp"
                 ).score
