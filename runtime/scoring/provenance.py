@@ -81,7 +81,12 @@ def metric_signatures(connection: duckdb.DuckDBPyConnection, model: str) -> dict
                 from sacrebleu.metrics import BLEU
 
                 tokenize = opts.get("tokenize")
-                scorer = BLEU(tokenize=tokenize) if tokenize else BLEU()
+                scorer = (
+                    BLEU(tokenize=tokenize, smooth_method="exp", force=True)
+                    if tokenize
+                    else BLEU(smooth_method="exp", force=True)
+                )
+                scorer.num_refs = 1  # isac scores against the first reference (sacrebleu needs the count)
                 entry["signature"] = str(scorer.get_signature())
             except Exception as error:  # a signature is informative; scoring already succeeded
                 entry["signature"] = f"unavailable ({type(error).__name__})"

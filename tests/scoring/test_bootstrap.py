@@ -3,6 +3,7 @@ intervals cover a known parameter at the nominal rate, and paired comparison fin
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -214,3 +215,25 @@ def test_p_value_and_corrections() -> None:
     assert p_value(np.array([5.0, *np.full(99, 5.0)])) == pytest.approx(1 / 100)
     assert adjust([0.01, 0.04, 0.03, None], "holm") == pytest.approx([0.03, 0.06, 0.06, None])
     assert adjust([0.01, 0.04, 0.03], "bh") == pytest.approx([0.03, 0.04, 0.04])
+
+
+def test_provenance_is_stored_for_every_scored_run(two_models: Path) -> None:
+    connection = open_database(two_models, read_only=True)
+    try:
+        runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
+        records = [
+            json.loads(data)
+            for (data,) in connection.execute("SELECT data FROM provenance ORDER BY model").fetchall()
+        ]
+    finally:
+        connection.close()
+    assert len(records) == runs == 2
+    for record in records:
+        assert record["profile"] == "default" and record["isac_scored_with"]
+        assert record["model_fingerprint"]["generation"] == {"max_new_tokens": 64}
+        assert record["metrics"]["S2TT"]["signature"].startswith("nrefs:1")
+        assert record["metrics"]["ASR"]["metric"] == "wer"
+        assert record["usage"]["responses"] == 240 and record["usage"]["prompt_tokens"] == 2400
+        assert record["scale"]["comparable_with_paper"] is False
+        assert "D ASR: 24 items, the paper has 2620" in record["scale"]["reasons"]
+        assert record["manifest_sets"][0]["lock"] is None  # the test manifests have no lock file
