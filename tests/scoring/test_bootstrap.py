@@ -212,7 +212,10 @@ def test_compare_detects_a_planted_drop_and_not_an_identical_copy(tmp_path: Path
 
 def test_p_value_and_corrections() -> None:
     assert p_value(np.array([0.0, 1.0, -1.0, 0.5])) == 1.0
-    assert p_value(np.array([5.0, *np.full(99, 5.0)])) == pytest.approx(1 / 100)
+    assert p_value(np.array([0.0, 0.0, 0.0])) == 1.0
+    draws = np.random.default_rng(0).normal(2.0, 1.0, 20000)
+    assert p_value(np.array([2.0, *draws])) == pytest.approx(0.0455, abs=0.002)  # |d| = 2 se
+    assert p_value(np.array([10.0, *draws])) < 1e-20  # far below 1 / (B + 1)
     assert adjust([0.01, 0.04, 0.03, None], "holm") == pytest.approx([0.03, 0.06, 0.06, None])
     assert adjust([0.01, 0.04, 0.03], "bh") == pytest.approx([0.03, 0.04, 0.04])
 
