@@ -29,6 +29,8 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "exec": ("isac.runtime.cli.exec_cmd", "run a model over manifests, resumably"),
     "score": ("isac.runtime.cli.score_cmd", "score run directories into a DuckDB database"),
     "query": ("isac.runtime.cli.query_cmd", "run SQL on a scoring database"),
+    "bootstrap": ("isac.runtime.cli.bootstrap_cmd", "confidence intervals for every view (*_ci tables)"),
+    "compare": ("isac.runtime.cli.compare_cmd", "paired comparison of two models with corrected p-values"),
     "score-official": ("isac.runtime.cli.score_official_cmd", "score official-format result files"),
     "leaderboard": ("isac.runtime.cli.leaderboard_cmd", "rank models by IFR and RPS area ratios"),
     "report": ("isac.runtime.cli.report_cmd", "write Markdown/HTML reports and charts"),

@@ -20,7 +20,10 @@ from rich.table import Table
 from isac.compiler.errors import ScoringError
 from isac.runtime.scoring.db.schema import open_database
 
-HELP = "run SQL on a scoring database (tables: runs, rows, responses, row_scores; views: ifr, metric_if, ...)"
+HELP = (
+    "run SQL on a scoring database (tables: runs, rows, responses, row_scores, provenance; views: ifr, "
+    "metric_if, ...; after `isac bootstrap`: metric_if_ci, class_scores_ci, axis_scores_ci, area_ratios_ci)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +64,8 @@ def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
             return columns, result.fetchall()
         except duckdb.Error as error:
             message = " ".join(str(error).split())
+            if "_ci" in sql and "does not exist" in message:
+                message += f"; the *_ci tables are written by `isac bootstrap {db}`"
             raise ScoringError(f"query failed: {message}") from None
     finally:
         connection.close()

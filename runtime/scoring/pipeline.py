@@ -38,6 +38,7 @@ from isac.runtime.scoring.db.store import (
 )
 from isac.runtime.scoring.db.tasks_table import store_task_table
 from isac.runtime.scoring.profiles import RowChecker, get_profile
+from isac.runtime.scoring.provenance import run_provenance, store_provenance
 from isac.runtime.scoring.run_inputs import ManifestInput, RunInputs, read_run_inputs
 from isac.runtime.scoring.stat_columns import SubtaskBatch, metric_columns
 from isac.runtime.scoring.task_definitions import TaskTable, load_task_table
@@ -265,6 +266,18 @@ def score_run(
         insert_run(connection, record)
         with clock.stage("group aggregate"):
             groups = refresh_group_scores(connection, {model, *previous_models}, resources)
+        store_provenance(
+            connection,
+            run_provenance(
+                connection,
+                run_id=inputs.run_id,
+                model=model,
+                fingerprint=inputs.fingerprint,
+                profile=profile,
+                created_at=inputs.created_at,
+                manifest_paths=[manifest.path for manifest in inputs.manifests],
+            ),
+        )
         overlap = overlapping_rows(connection, model)
         connection.execute("COMMIT")
     except BaseException:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from isac.compiler.rows import ManifestRow
 
-NOT_IN_TABLE = {"meta"}  # provenance only; scoring never reads it
+NOT_IN_TABLE: set[str] = set()  # every field is stored (meta: read by the two-way bootstrap)
 _TEXT = {"VARCHAR", "TEXT", "STRING"}
 _TABLE_CONSTRAINT = re.compile(r"(PRIMARY|UNIQUE|CHECK|FOREIGN|CONSTRAINT)\b", re.I)  # not a column
 

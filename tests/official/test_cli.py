@@ -31,13 +31,22 @@ def test_score_official_round_trips_into_the_leaderboard(
 
     assert main(["leaderboard", "--published", "--add", str(out), "--json"]) == 0
     board = json.loads(capsys.readouterr().out)
-    assert set(board) == {"ifr_area", "rps_area"}
+    assert {"ifr_area", "rps_area", "rows"} <= set(board)
     assert list(board["ifr_area"]) == [*REPORTED_MODELS, MODEL]
     assert MODEL in board["ifr_area"] and MODEL in board["rps_area"]
     assert 0 < board["ifr_area"][MODEL] < 100
-    # IFR areas do not depend on the pool; RPS areas do (the fixture's WER 0 becomes the best value).
     assert {name: board["ifr_area"][name] for name in README_IFR_SAMPLE} == README_IFR_SAMPLE
-    assert board["rps_area"]["gemini-2.5-pro"] != 52.5
+    # published values stay as published: adding a model does not rescale them
+    assert board["rps_area"]["gemini-2.5-pro"] == 52.5
+    (added,) = [row for row in board["rows"] if row["model"] == MODEL]
+    assert added["source"] == "file" and MODEL in added["rps_pool"] and "gemini-2.5-pro" in added["rps_pool"]
+
+    # only an explicit joint pool recomputes them (the fixture's WER 0 becomes the best value)
+    assert main(["leaderboard", "--published", "--add", str(out), "--json", "--joint-pool"]) == 0
+    joint = json.loads(capsys.readouterr().out)
+    assert joint["ifr_area"] == board["ifr_area"]
+    assert joint["rps_area"]["gemini-2.5-pro"] != 52.5
+    assert {row["rps_formula"].split(":")[0] for row in joint["rows"]} == {"isa-v1"}
 
 
 def test_score_official_warns_about_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

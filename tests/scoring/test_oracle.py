@@ -91,3 +91,33 @@ def test_leaderboard_reads_the_database(oracle_db: Path, capsys: pytest.CaptureF
     # IFR areas do not depend on the pool; the database model joins the published ones
     assert pooled["ifr_area"] == {**published["ifr_area"], "oracle": pytest.approx(100.0)}
     assert set(pooled["rps_area"]) == set(published["rps_area"]) | {"oracle"}
+    # published values stay as published, and the oracle scores 100 as in the views
+    assert pooled["rps_area"] == {**published["rps_area"], "oracle": pytest.approx(100.0)}
+    (oracle_row,) = [row for row in pooled["rows"] if row["model"] == "oracle"]
+    assert oracle_row["rps_pool"] == ["oracle"] and oracle_row["rps_formula"].startswith("isac")
+    assert oracle_row["comparable_with_paper"] is False  # a tiny fixture, not the paper's data set
+    assert pooled["not_comparable_with_paper"] == ["oracle"]
+    assert pooled["provenance"][0]["scale"]["reasons"]
+
+    # --joint-pool recomputes everyone with the isa-v1 formula; published models then move
+    assert main(["leaderboard", "--published", "--db", str(oracle_db), "--json", "--joint-pool"]) == 0
+    joint = json.loads(capsys.readouterr().out)
+    assert joint["rps_area"] != pooled["rps_area"]
+    assert all(row["rps_formula"].startswith("isa-v1") for row in joint["rows"])
+
+
+def test_oracle_scores_100_on_every_view_and_command(oracle_db: Path, db, capsys) -> None:  # type: ignore[no-untyped-def]
+    from isac.runtime.cli import main
+
+    assert db().value("SELECT rps_area FROM area_ratios") == pytest.approx(100.0)
+    assert db().value("SELECT min(rps) FROM rps WHERE rps IS NOT NULL") == 1.0
+    assert main(["bootstrap", str(oracle_db), "--resamples", "50"]) == 0
+    capsys.readouterr()
+    assert db().value("SELECT rps_area_lo FROM area_ratios_ci") == pytest.approx(100.0)
+    assert main(["leaderboard", "--db", str(oracle_db), "--json"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert board["rps_area"] == {"oracle": pytest.approx(100.0)}
+    assert board["rows"][0]["rps_area_ci"] == [pytest.approx(100.0), pytest.approx(100.0)]
+    assert main(["leaderboard", "--db", str(oracle_db)]) == 0
+    out = capsys.readouterr().out
+    assert "100.0" in out and "not comparable" in out

@@ -86,6 +86,8 @@ def _install(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
                 f"{path}: database layout version {found[0][0]}, this isac writes version "
                 f"{SCHEMA_VERSION}; score into a new --db file"
             )
+        # files written before rows kept their fragment provenance (the two-way bootstrap reads it)
+        connection.execute("ALTER TABLE rows ADD COLUMN IF NOT EXISTS meta JSON")
         for column in stat_columns():
             connection.execute(
                 f"ALTER TABLE row_scores ADD COLUMN IF NOT EXISTS {column.name} {column.sql_type}"

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS rows (
     audio VARCHAR,
     instruction VARCHAR,
     "references" JSON,
-    checker JSON
+    checker JSON,
+    meta JSON               -- provenance: the pool entries (fragments) the instruction drew
 );
 
 -- Which manifest rows each run covers (scored or not).
@@ -65,6 +66,10 @@ CREATE TABLE IF NOT EXISTS row_scores (
     compliant BOOLEAN NOT NULL,
     answer VARCHAR NOT NULL
 );
+
+-- What produced each run (isac.runtime.scoring.provenance): versions, hashes, fingerprint, metric
+-- signatures, usage, and whether the data set has the paper's full scale.
+CREATE TABLE IF NOT EXISTS provenance (run_id VARCHAR NOT NULL, model VARCHAR, data JSON);
 
 -- The tasks of the scored manifest sets, as their spec declared them (compiled into isac.lock.json):
 -- the metric each task is scored with, its direction, options, labels, and the task's position.

@@ -33,6 +33,7 @@ _ROW_COLUMNS: Mapping[str, str] = {
     "instruction": "VARCHAR",
     "references": "JSON",
     "checker": "JSON",
+    "meta": "JSON",
 }
 
 
@@ -63,7 +64,7 @@ def delete_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
     models = [
         m for (m,) in connection.execute("SELECT model FROM runs WHERE run_id = ?", [run_id]).fetchall()
     ]
-    for table in ("row_scores", "responses", "run_rows", "runs"):
+    for table in ("row_scores", "responses", "run_rows", "runs", "provenance"):
         connection.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
     return models
 
