@@ -2,8 +2,11 @@
 data root recorded in the compiled set's lock (`isac compile` records it), else the bundled mini corpus
 when compiling.
 
-The lock records the folder it was compiled from as an absolute path, or as `bundled:mini` for the bundled
-corpus, so that sets compiled from it (and releases of them) resolve on any machine and in any install.
+The lock records the folder it was compiled from as a path relative to the lock's own folder (so compiling
+the same layout in another directory writes the same bytes, and a set moved together with its data still
+finds it), or as `bundled:mini` for the bundled corpus, so that sets compiled from it (and releases of
+them) resolve on any machine and in any install. A recorded folder that no longer exists is an error that
+asks for --data-root.
 """
 
 from __future__ import annotations
@@ -32,13 +35,17 @@ class DataRoot:
         return f"{self.path} (from {self.source})"
 
 
-def record_data_root(path: Path) -> str:
-    """What a lock records for `path`: `bundled:mini` for the bundled corpus, else the absolute path."""
-    return BUNDLED_DATA_ROOT if is_bundled_data_root(path) else str(Path(path).resolve())
+def record_data_root(path: Path, lock_dir: Path) -> str:
+    """What a lock in `lock_dir` records for `path`: `bundled:mini` for the bundled corpus, else the path
+    relative to `lock_dir` (POSIX separators)."""
+    if is_bundled_data_root(path):
+        return BUNDLED_DATA_ROOT
+    return Path(os.path.relpath(Path(path).resolve(), Path(lock_dir).resolve())).as_posix()
 
 
-def recorded_path(recorded: str, *, where: str) -> Path:
-    """The folder a lock's `data_root` value names (`where` names the lock in errors)."""
+def recorded_path(recorded: str, *, lock_dir: Path) -> Path:
+    """The folder a lock's `data_root` value names; DatasetError when it is not there."""
+    where = Path(lock_dir) / LOCK_FILE
     if recorded == BUNDLED_DATA_ROOT:
         bundled = bundled_data_root()
         if bundled is None:
@@ -47,15 +54,20 @@ def recorded_path(recorded: str, *, where: str) -> Path:
                 "carry; pass --data-root DIR"
             )
         return bundled
-    return Path(recorded)
+    folder = (Path(lock_dir) / recorded).resolve()
+    if not folder.is_dir():
+        raise DatasetError(
+            f"{where}: records the data root {recorded} (relative to the lock), which is not a folder here "
+            f"({folder}); pass --data-root DIR or set ${ENV_VAR}"
+        )
+    return folder
 
 
 def lock_data_root(locks: Iterable[tuple[Path, Lock]]) -> DataRoot | None:
     """The data root recorded by the first lock that records one (`(lock folder, lock)` pairs)."""
     for folder, lock in locks:
         if lock.data_root:
-            where = str(Path(folder) / LOCK_FILE)
-            return DataRoot(recorded_path(lock.data_root, where=where), f"{where}")
+            return DataRoot(recorded_path(lock.data_root, lock_dir=folder), str(Path(folder) / LOCK_FILE))
     return None
 
 
@@ -81,7 +93,7 @@ def resolve_data_root(
                 "no --data-root given, $ISAC_DATA_ROOT is not set and this install of isac carries no "
                 "bundled mini corpus; pass --data-root DIR"
             )
-        return DataRoot(bundled, "the bundled mini corpus (a smoke-test corpus, not the benchmark)")
+        return DataRoot(bundled, "the bundled mini corpus")
     return None
 
 

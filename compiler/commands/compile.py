@@ -48,7 +48,10 @@ def resolve_data_root(given: Path | None, spec_dir: Path | None = None) -> Path:
     resolved = data_roots.resolve_data_root(given, bundled_default=True)
     assert resolved is not None  # bundled_default either finds one or raises
     if resolved.source not in ("--data-root", f"${data_roots.ENV_VAR}"):
-        print(f"using {resolved.source}: {resolved.path}", file=sys.stderr)
+        print(
+            f"using {resolved.source} (a smoke-test corpus, not the benchmark): {resolved.path}",
+            file=sys.stderr,
+        )
     return resolved.path
 
 
@@ -104,7 +107,7 @@ def compile_to(
             },
             tasks=compiled_tasks(spec),
             axes=compiled_axes(spec),
-            data_root=data_roots.record_data_root(data_root) if data_root is not None else None,
+            data_root=data_roots.record_data_root(data_root, out) if data_root is not None else None,
         )
 
 
