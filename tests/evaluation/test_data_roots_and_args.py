@@ -74,3 +74,9 @@ def test_exec_refuses_a_wrong_data_root_before_building_the_model(
     # the hf adapter would have said the checkpoint does not exist; the data root is refused first
     assert "sampled audio files exists under the data root" in error
     assert not (tmp_path / "run").exists()
+
+
+def test_a_failed_score_leaves_no_empty_database(tmp_path: Path) -> None:
+    db = tmp_path / "scores.duckdb"
+    assert main(["score", str(tmp_path / "no-such-run"), "--db", str(db), "--no-meteor"]) == 2
+    assert not db.exists()
