@@ -22,7 +22,8 @@ Outputs in --out: manifests/ (when compiling), runs/<name>/, scores.duckdb, repo
 Data root: --data-root, else $ISAC_DATA_ROOT, else the one recorded in the compiled set's lock.
 -M key=value: model loading (hf: from_pretrained keywords, e.g. trust_remote_code=true,
 attn_implementation=sdpa). -G key=value: generation (top_p=0.9, system_prompt="...", seed=1; for hf: any
-GenerationConfig field). Both are recorded in each run's fingerprint. See docs/eval.md.
+GenerationConfig field). Both are recorded in each run's fingerprint. Config keys: the docstring of
+isac.runtime.evaluation.config.
 """
 
 
