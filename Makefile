@@ -3,12 +3,20 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench
+.PHONY: setup setup-test demo test lint bench corpus
 
+# The demo's set-up: Python packages and Java/WordNet; `make test` and `make corpus` add espeak-ng, sox
+# and Chromium. System packages are optional: the set-up warns and carries on without them.
 setup: $(VENV)/.isac-installed
 
 $(VENV)/.isac-installed: pyproject.toml setup.py scripts/setup.sh
 	bash scripts/setup.sh $(VENV)
+	touch $@
+
+setup-test: $(VENV)/.isac-test-system
+
+$(VENV)/.isac-test-system: $(VENV)/.isac-installed
+	ISAC_SYSTEM_PACKAGES=test bash scripts/setup.sh --system-only
 	touch $@
 
 demo: setup
@@ -18,8 +26,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup lint
+test: setup setup-test lint
 	$(VENV)/bin/pytest
 
 bench: setup
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
+
+corpus: setup-test
+	$(PY) scripts/make_mini_corpus.py --out data/mini

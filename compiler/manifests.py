@@ -61,10 +61,17 @@ class Lock(BaseModel):
     # What scoring reads about each task and axis; empty in sets compiled before isac recorded them.
     tasks: dict[str, CompiledTask] = {}
     axes: tuple[CompiledAxis, ...] = ()
+    # The folder the set was compiled from (`bundled:mini` or an absolute path): where exec and eval look
+    # for audio when no --data-root or $ISAC_DATA_ROOT is given. Not part of what was compiled (the
+    # manifests' hashes do not depend on it) and left out of the file when unknown.
+    data_root: str | None = None
 
     def to_text(self) -> str:
         """Pretty canonical JSON: sorted keys, 2-space indent, UTF-8, trailing newline."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+        content = self.model_dump(mode="json")
+        if content["data_root"] is None:  # locks written before it was recorded stay byte-identical
+            del content["data_root"]
+        return json.dumps(content, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -93,6 +100,7 @@ def write_manifest_set(
     tasks: Mapping[str, CompiledTask] | None = None,
     axes: Iterable[CompiledAxis] = (),
     force: bool = False,
+    data_root: str | None = None,
 ) -> Lock:
     """Write every manifest canonically, then the lock file, and return the lock; all or nothing.
 
@@ -127,6 +135,7 @@ def write_manifest_set(
             manifests=entries,
             tasks=dict(tasks or {}),
             axes=tuple(axes),
+            data_root=data_root,
         )
         _atomic_write_bytes(staging / LOCK_FILE, lock.to_text().encode("utf-8"))
         _fsync_tree(staging)

@@ -25,9 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import isac.runtime
 from isac.compiler.commands.compile import compile_to, load_indexes
 from isac.compiler.errors import IsacError
+from isac.compiler.resources import bundled_data_root, bundled_spec_dir
 from isac.compiler.spec import load_spec
 from isac.runtime.adapters.base import AdapterOptions
 from isac.runtime.execution.progress import ExecSummary
@@ -96,24 +96,19 @@ class DemoResult:
         return sum(seconds for _, seconds in self.stage_seconds)
 
 
-def repository_root() -> Path:
-    """The checkout isac runs from: the folder holding `runtime/` (isac.runtime) and `spec/`."""
-    return Path(isac.runtime.__file__).resolve().parent.parent
-
-
 def default_spec_dir() -> Path:
-    """`spec/` of the checkout (raises DemoError when isac is not installed from a checkout)."""
-    spec = repository_root() / "spec"
-    if not (spec / "benchmark.yaml").is_file():
-        raise DemoError(f"{spec}: default spec not found (isac is not run from a checkout); pass --spec DIR")
+    """The default spec: the checkout's `spec/`, or the copy an installed wheel carries."""
+    spec = bundled_spec_dir()
+    if spec is None:
+        raise DemoError("this install of isac carries no default spec; pass --spec DIR")
     return spec
 
 
 def default_data_root() -> Path:
-    """The bundled mini corpus `data/mini/` of the checkout."""
-    data = repository_root() / "data" / "mini"
-    if not data.is_dir():
-        raise DemoError(f"{data}: bundled mini corpus not found; pass --data-root DIR")
+    """The bundled mini corpus: the checkout's `data/mini/`, or the copy an installed wheel carries."""
+    data = bundled_data_root()
+    if data is None:
+        raise DemoError("this install of isac carries no bundled mini corpus; pass --data-root DIR")
     return data
 
 
@@ -215,7 +210,8 @@ def run_demo(config: DemoConfig, log: Log = print) -> DemoResult:
     with stages.stage("compile", f"compiling {spec_dir} on {data_root} into {manifests}"):
         spec = load_spec(spec_dir)
         indexes = load_indexes(spec, data_root, check_audio=True, skip_missing_audio=False)
-        lock = compile_to(spec, indexes, manifests, force=True)  # the demo owns its output folder
+        # the demo owns its output folder
+        lock = compile_to(spec, indexes, manifests, force=True, data_root=data_root)
         rows = sum(entry.rows for entry in lock.manifests.values())
         log(f"    {len(lock.manifests)} manifests, {rows} rows")
 

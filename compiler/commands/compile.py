@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from tqdm import tqdm
 
+from isac.compiler import data_roots
 from isac.compiler.build import Builder
 from isac.compiler.datasets import load_dataset
 from isac.compiler.datasets.base import DatasetIndex
 from isac.compiler.datasets.labels import conform_labels
-from isac.compiler.errors import DatasetError
 from isac.compiler.manifests import DatasetFingerprint, Lock, write_manifest_set
 from isac.compiler.spec import Spec, load_spec
 from isac.compiler.task_table import compiled_axes, compiled_tasks
@@ -45,21 +44,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def resolve_data_root(given: Path | None, spec_dir: Path) -> Path:
-    """--data-root, else $ISAC_DATA_ROOT, else the mini corpus bundled beside the spec (data/mini)."""
-    if given is not None:
-        return given
-    if os.environ.get("ISAC_DATA_ROOT"):
-        return Path(os.environ["ISAC_DATA_ROOT"])
-    bundled = spec_dir.resolve().parent / "data" / "mini"
-    if not bundled.is_dir():
-        raise DatasetError(
-            f"no --data-root given and no bundled mini corpus at {bundled}; pass --data-root DIR"
+def resolve_data_root(given: Path | None, spec_dir: Path | None = None) -> Path:
+    """--data-root, else $ISAC_DATA_ROOT, else the bundled mini corpus (said on stderr).
+
+    `spec_dir` is accepted for callers of the older signature; the bundled corpus is found through
+    `isac.compiler.resources`, in a checkout and in an installed wheel alike.
+    """
+    resolved = data_roots.resolve_data_root(given, bundled_default=True)
+    assert resolved is not None  # bundled_default either finds one or raises
+    if resolved.source not in ("--data-root", f"${data_roots.ENV_VAR}"):
+        print(
+            f"using {resolved.source} (a smoke-test corpus, not the benchmark): {resolved.path}",
+            file=sys.stderr,
         )
-    print(
-        f"using the bundled mini corpus (a smoke-test corpus, not the benchmark): {bundled}", file=sys.stderr
-    )
-    return bundled
+    return resolved.path
 
 
 def load_indexes(
@@ -92,10 +90,12 @@ def compile_to(
     *,
     progress: bool = False,
     force: bool = False,
+    data_root: Path | None = None,
 ) -> Lock:
     """Build every manifest of `spec` from `indexes` and write the set to `out` (all or nothing).
 
-    An `out` holding a different compiled set is replaced only with `force`.
+    An `out` holding a different compiled set is replaced only with `force`. `data_root`, the folder the
+    indexes were read from, is recorded in the lock (not in any manifest).
     """
     builder = Builder(spec, indexes)
     bar = tqdm(total=builder.item_count(), unit="item", disable=not progress, file=sys.stderr, leave=False)
@@ -115,15 +115,17 @@ def compile_to(
             tasks=compiled_tasks(spec),
             axes=compiled_axes(spec),
             force=force,
+            data_root=data_roots.record_data_root(data_root, out) if data_root is not None else None,
         )
 
 
 def run(args: argparse.Namespace) -> int:
     """Compile and print a table of rows per manifest."""
     spec = load_spec(args.spec_dir)
+    data_root = resolve_data_root(args.data_root, args.spec_dir)
     indexes = load_indexes(
         spec,
-        resolve_data_root(args.data_root, args.spec_dir),
+        data_root,
         check_audio=not args.no_audio_check,
         skip_missing_audio=args.skip_missing_audio,
     )
@@ -134,7 +136,9 @@ def run(args: argparse.Namespace) -> int:
                 f"warning: {name}: skipped {len(index.missing_audio)} items without audio (e.g. {shown})",
                 file=sys.stderr,
             )
-    lock = compile_to(spec, indexes, args.out, progress=sys.stderr.isatty(), force=args.force)
+    lock = compile_to(
+        spec, indexes, args.out, progress=sys.stderr.isatty(), force=args.force, data_root=data_root
+    )
     width = max(len(name) for name in lock.manifests)
     print(f"{'manifest':<{width}}  {'rows':>8}")
     for name, entry in lock.manifests.items():

@@ -54,6 +54,9 @@ class AdapterOptions:
     timeout_s: float = 120.0
     max_retries: int = 5
     extra: tuple[tuple[str, Any], ...] = ()
+    # -M key=value (model loading) and -G key=value (generation), sorted by key; see adapters/arguments.py
+    model_args: tuple[tuple[str, Any], ...] = ()
+    generation_args: tuple[tuple[str, Any], ...] = ()
 
 
 class ModelAdapter(Protocol):

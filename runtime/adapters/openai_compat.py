@@ -252,6 +252,12 @@ class OpenAICompatAdapter:
             "max_tokens": self.options.max_new_tokens,
             "temperature": self.options.temperature,
         }
+        # -G arguments: system_prompt becomes a system message; the rest are request fields (top_p, seed...)
+        extra = dict(self.options.generation_args)
+        system = extra.pop("system_prompt", None)
+        if system:
+            payload["messages"].insert(0, {"role": "system", "content": str(system)})
+        payload.update(extra)
         return payload
 
     def _post(self, body: bytes, timeout: float) -> _Reply:

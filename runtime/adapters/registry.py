@@ -88,5 +88,8 @@ def build_adapter(model: str, options: AdapterOptions | None = None) -> ModelAda
     """Build the adapter named by a model string; RunError for an unknown scheme or a bad target."""
     if not model or not model.strip():
         raise RunError("--model: empty model string; expected e.g. oracle, hf:PATH, openai:NAME")
+    from isac.runtime.adapters.arguments import record_arguments
+
     scheme, _ = split_model_string(model)
-    return resolve_factory(scheme)(model, options or AdapterOptions())
+    options = options or AdapterOptions()
+    return record_arguments(resolve_factory(scheme)(model, options), options)

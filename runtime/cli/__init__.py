@@ -34,6 +34,7 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "score-official": ("isac.runtime.cli.score_official_cmd", "score official-format result files"),
     "leaderboard": ("isac.runtime.cli.leaderboard_cmd", "rank models by IFR and RPS area ratios"),
     "report": ("isac.runtime.cli.report_cmd", "write Markdown/HTML reports and charts"),
+    "eval": ("isac.runtime.cli.eval_cmd", "compile, run models, score and report in one command"),
     "demo": ("isac.runtime.cli.demo_cmd", "run the whole pipeline on the bundled mini corpus"),
 }
 

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
 
+from isac.compiler.data_roots import locks_near, resolve_data_root
+from isac.runtime.adapters.arguments import apply_arguments, parse_assignments
 from isac.runtime.adapters.base import DEFAULT_MAX_CONNECTION_FAILURES, DEFAULT_MAX_ROW_TIME_S, AdapterOptions
+from isac.runtime.adapters.registry import split_model_string
+from isac.runtime.execution.engine import WorkItem
 from isac.runtime.execution.progress import render_summary
 from isac.runtime.execution.runner import (
     DEFAULT_MAX_ERROR_RATE,
     DEFAULT_MAX_RESPONSE_CHARS,
     ExecConfig,
+    check_data_root,
     error_rate_problem,
     execute,
 )
-from isac.runtime.execution.selection import RowFilter, Shard
+from isac.runtime.execution.selection import (
+    RowFilter,
+    Shard,
+    expand_manifest_paths,
+    load_manifests,
+    select_rows,
+)
+
+# Model schemes that read no audio: their runs need no data root.
+AUDIO_FREE_SCHEMES = frozenset({"oracle", "constant", "replay"})
 
 HELP = "Run a model over manifests; results go to an append-only, resumable log in --out."
 
@@ -47,7 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--data-root",
         type=Path,
         default=None,
-        help="root of the audio paths (default: $ISAC_DATA_ROOT, else .)",
+        help="root of the audio paths (default: $ISAC_DATA_ROOT, else the data root recorded in the "
+        "manifests' isac.lock.json, else .)",
     )
 
     run = parser.add_argument_group("execution")
@@ -118,6 +134,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="store at most this many characters of a response; longer ones are cut and the record "
         f"says so in response_chars (default {DEFAULT_MAX_RESPONSE_CHARS})",
     )
+    model.add_argument(
+        "-M",
+        dest="model_args",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="model loading argument (hf: a from_pretrained keyword, e.g. attn_implementation=sdpa)",
+    )
+    model.add_argument(
+        "-G",
+        dest="generation_args",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="generation argument (top_p=0.9, system_prompt=..., seed=1); repeatable; in the fingerprint",
+    )
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
@@ -148,6 +180,9 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
             ("max_connection_failures", args.max_connection_failures),
         ),
     )
+    options = apply_arguments(
+        options, parse_assignments(args.model_args, "-M"), parse_assignments(args.generation_args, "-G")
+    )
     return ExecConfig(
         manifests=tuple(args.manifests),
         model=args.model,
@@ -170,9 +205,27 @@ def _interrupt_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def resolve_config_data_root(config: ExecConfig) -> ExecConfig:
+    """Apply the data-root rule (flag, $ISAC_DATA_ROOT, the lock beside the manifests; else the runner's
+    fallback, the working directory)."""
+    found = resolve_data_root(config.data_root, locks=locks_near(config.manifests))
+    return config if found is None else dataclasses.replace(config, data_root=found.path)
+
+
+def check_audio_before_loading(config: ExecConfig) -> None:
+    """Refuse a data root under which no sampled audio file exists, before any model is built (building
+    an hf: adapter imports torch and reads the checkpoint, which takes seconds)."""
+    if split_model_string(config.model)[0] in AUDIO_FREE_SCHEMES or config.data_root is None:
+        return
+    _files, rows = load_manifests(expand_manifest_paths(config.manifests))
+    selected = select_rows(rows, config.row_filter)
+    check_data_root([WorkItem(item, attempt=1) for item in selected], Path(config.data_root))
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute and print the summary table."""
-    config = config_from_args(args)
+    config = resolve_config_data_root(config_from_args(args))
+    check_audio_before_loading(config)
     previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
     try:
         summary = execute(config)

@@ -34,7 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--manifest-dir",
-        "--data-root",
         dest="search_dirs",
         action="append",
         type=Path,
@@ -49,14 +48,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score every run and print one summary line per run."""
-    reports = score_runs(
-        args.db,
-        args.run_dirs,
-        profile=args.profile,
-        name=args.name,
-        search_dirs=args.search_dirs,
-        meteor=not args.no_meteor,
-    )
+    created = not Path(args.db).exists()
+    try:
+        reports = score_runs(
+            args.db,
+            args.run_dirs,
+            profile=args.profile,
+            name=args.name,
+            search_dirs=args.search_dirs,
+            meteor=not args.no_meteor,
+        )
+    except BaseException:
+        # a database this command created and could not fill is removed, not left behind empty;
+        # an existing one keeps what it held (each run is scored in its own transaction)
+        if created:
+            for path in (Path(args.db), Path(str(args.db) + ".wal")):
+                path.unlink(missing_ok=True)
+        raise
     console = Console()
     console.print(_summary(reports))
     for report in reports:

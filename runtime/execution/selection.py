@@ -66,6 +66,7 @@ class RowFilter:
     tasks: tuple[str, ...] = ()
     shard: Shard | None = None
     limit: int | None = None
+    ids: frozenset[str] | None = None  # only these row ids (a sample chosen by `isac eval --sample`)
 
     def describe(self) -> str:
         """The active filters as command-line options, for messages."""
@@ -79,7 +80,9 @@ class RowFilter:
         return " ".join(parts) or "no filters"
 
     def accepts(self, row: ManifestRow) -> bool:
-        """True when `row` passes the dimension, class, task and shard filters (not the limit)."""
+        """True when `row` passes the id, dimension, class, task and shard filters (not the limit)."""
+        if self.ids is not None and row.id not in self.ids:
+            return False
         if self.dimensions and row.dimension not in self.dimensions:
             return False
         if self.classes and row.variation_class not in self.classes:

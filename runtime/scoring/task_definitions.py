@@ -67,14 +67,14 @@ def check_task(name: str, task: CompiledTask, source: str) -> MetricDefinition:
 
 @cache
 def _default_table() -> tuple[dict[str, CompiledTask], tuple[CompiledAxis, ...], str]:
-    import isac.runtime
+    from isac.compiler.resources import bundled_spec_dir
     from isac.compiler.spec import load_spec
 
-    spec_dir = Path(isac.runtime.__file__).resolve().parent.parent / "spec"
-    if not (spec_dir / "benchmark.yaml").is_file():
+    spec_dir = bundled_spec_dir()
+    if spec_dir is None:
         raise ScoringError(
-            f"the manifests carry no task table (compiled by an older isac) and the default spec "
-            f"{spec_dir} is not available; recompile them with `isac compile`"
+            "the manifests carry no task table (compiled by an older isac) and this install of isac "
+            "carries no default spec; recompile them with `isac compile`"
         )
     spec = load_spec(spec_dir)
     return compiled_tasks(spec), compiled_axes(spec), str(spec_dir)

@@ -18,6 +18,9 @@ GOLDEN = REPO / "artifacts" / "releases" / "mini-1.0.0"
 # Parts of the lock that depend on how the spec files are written (comments, schema layout) or on the
 # isac version, not on what was compiled: compared separately or not at all.
 _VOLATILE_LOCK_KEYS = ("isac_version", "spec_sha256")
+# Where the set was compiled from: a hint for exec/eval, not compiled content (no manifest depends on it);
+# the golden lock predates it and records none.
+_LOCATION_LOCK_KEYS = ("data_root",)
 
 
 def test_the_golden_release_is_intact() -> None:
@@ -41,4 +44,7 @@ def test_compiling_again_reproduces_the_golden_release_byte_for_byte(tmp_path: P
     for key in _VOLATILE_LOCK_KEYS:
         fresh.pop(key)
         frozen.pop(key)
+    assert fresh.pop("data_root") == "bundled:mini"  # path-independent: resolvable in any install
+    for key in _LOCATION_LOCK_KEYS:
+        frozen.pop(key, None)
     assert fresh == frozen

@@ -134,6 +134,9 @@ class HFAdapter:
             base_config = GenerationConfig()
         self.decode = DecodeSettings(options.max_new_tokens, options.temperature)
         self.generation_config = self.decode.generation_config(base_config)
+        self._apply_generation_args(dict(options.generation_args))
+        # -M arguments: keyword arguments of the model's from_pretrained (the families pass them on)
+        self.model_kwargs: dict[str, Any] = dict(options.model_args)
         self.model: Any = None
         self.processor: Any = None
         self._revision: str | None = None
@@ -142,12 +145,34 @@ class HFAdapter:
         # and concurrent generate calls on one model gain nothing and can exhaust GPU memory.
         self._lock = threading.Lock()
 
+    def _apply_generation_args(self, arguments: dict[str, Any]) -> None:
+        """-G arguments: system_prompt and seed are the adapter's own; others set GenerationConfig fields."""
+        from transformers import GenerationConfig
+
+        for own in ("system_prompt", "seed"):
+            if own in arguments:
+                self.extra[own] = arguments.pop(own)
+        known = GenerationConfig().to_dict()
+        for key, value in arguments.items():
+            if key not in known:
+                raise RunError(
+                    f"{self.model_id}: -G {key}: not a transformers GenerationConfig field "
+                    "(nor system_prompt or seed)"
+                )
+            setattr(self.generation_config, key, value)
+
+    def processor_kwargs(self) -> dict[str, Any]:
+        """The -M arguments that also concern the processor (remote code, revision)."""
+        return {
+            key: value for key, value in self.model_kwargs.items() if key in ("trust_remote_code", "revision")
+        }
+
     def load_processor(self) -> Any:
         """The checkpoint's processor; a processor whose image/video parts need torchvision says so."""
         from transformers import AutoProcessor
 
         try:
-            return AutoProcessor.from_pretrained(self.checkpoint.source)
+            return AutoProcessor.from_pretrained(self.checkpoint.source, **self.processor_kwargs())
         except ImportError as error:
             raise RunError(
                 f"{self.model_id}: the {self.family} processor cannot be loaded ({error}); its image and "

@@ -28,7 +28,7 @@ class Phi4MultimodalAdapter(HFAdapter):
 
         processor = self.load_processor()
         model = Phi4MultimodalForCausalLM.from_pretrained(
-            self.checkpoint.source, dtype=self.dtype, device_map=self.device
+            self.checkpoint.source, dtype=self.dtype, device_map=self.device, **self.model_kwargs
         )
         tokenizer = processor.tokenizer
         suppress_placeholders(

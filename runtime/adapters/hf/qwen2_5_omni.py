@@ -41,7 +41,7 @@ class Qwen25OmniAdapter(HFAdapter):
 
         processor = self.load_processor()
         model = Qwen2_5OmniThinkerForConditionalGeneration.from_pretrained(
-            self.checkpoint.source, dtype=self.dtype, device_map=self.device
+            self.checkpoint.source, dtype=self.dtype, device_map=self.device, **self.model_kwargs
         )
         suppress_placeholders(self.generation_config, processor.tokenizer, PLACEHOLDERS)
         return model, processor

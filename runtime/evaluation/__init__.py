@@ -1,0 +1,1 @@
+"""`isac eval`: compile (or reuse a compiled set), execute several models, score and report in one call."""
