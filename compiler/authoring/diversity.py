@@ -82,17 +82,17 @@ def format_report(report: dict[str, Any], before: dict[str, Any] | None = None) 
             return f"{then:g}->{text}"
         return text
 
-    header = f"{'task':<5} {'pool':<20} {'count':>9} {'words':>11} {'dist-1':>11} {'dist-2':>11} "
-    header += f"{'dist-3':>11} {'sim mean':>11} {'sim p90':>11} {'sim max':>11} {'near-dup':>9}"
+    header = f"{'task':<5} {'pool':<20} {'count':>10} {'words':>13} {'dist-1':>13} {'dist-2':>13} "
+    header += f"{'dist-3':>13} {'sim mean':>13} {'sim p90':>13} {'sim max':>13} {'near-dup':>9}"
     lines = [header]
     for task, pools in report.items():
         for pool in pools:
             lines.append(
-                f"{task:<5} {pool:<20} {cell(task, pool, 'count'):>9} "
-                f"{cell(task, pool, 'words', 'mean'):>11} {cell(task, pool, 'distinct_1'):>11} "
-                f"{cell(task, pool, 'distinct_2'):>11} {cell(task, pool, 'distinct_3'):>11} "
-                f"{cell(task, pool, 'similarity', 'mean'):>11} {cell(task, pool, 'similarity', 'p90'):>11} "
-                f"{cell(task, pool, 'similarity', 'max'):>11} "
+                f"{task:<5} {pool:<20} {cell(task, pool, 'count'):>10} "
+                f"{cell(task, pool, 'words', 'mean'):>13} {cell(task, pool, 'distinct_1'):>13} "
+                f"{cell(task, pool, 'distinct_2'):>13} {cell(task, pool, 'distinct_3'):>13} "
+                f"{cell(task, pool, 'similarity', 'mean'):>13} {cell(task, pool, 'similarity', 'p90'):>13} "
+                f"{cell(task, pool, 'similarity', 'max'):>13} "
                 f"{cell(task, pool, 'similarity', 'near_duplicate_pairs'):>9}"
             )
     return lines
