@@ -25,7 +25,7 @@ SER_TASK_DESCRIPTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Decide whether the speaker sounds happy", ("leakage",)),
 ]
 ASR_FORMAT_DESCRIPTIONS: list[tuple[str, tuple[str, ...]]] = [
-    ('kick off your response with "{{ prefix }}" and then the words', ()),
+    ('whatever else you do, have "{{ prefix }}" come first in your answer', ()),
     ('begin the output with "{{prefix}}" before the words', ("placeholders",)),
     ("open your reply with {{ prefix }} and then the words", ("required_text",)),
     ('write "{{ prefix }}" first, and the words after "{{ prefix }}"', ("placeholders",)),
@@ -52,7 +52,7 @@ SCRIPTED = {
 
 
 def spec_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped spec to author into."""
+    """A copy of the shipped spec to author into, without the review files of earlier rounds."""
     target = tmp_path / "spec"
-    shutil.copytree(SPEC_DIR, target)
+    shutil.copytree(SPEC_DIR, target, ignore=shutil.ignore_patterns("*.candidates.jsonl"))
     return target
