@@ -1,8 +1,9 @@
 """The frozen golden release: compiling the default spec on the bundled mini corpus reproduces it exactly.
 
-`artifacts/releases/mini-1.0.0/` was cut with `isac compile spec --out OUT` and `isac release mini-1.0.0
---from OUT`. Any change that alters a manifest row, the compiled task table or the axes fails here; such a
-change is deliberate only with a new release version (and this test pointed at it).
+`artifacts/releases/mini-1.1.0/` (spec 1.1: the pools grown with `isac author`) was cut with
+`isac compile spec --data-root data/mini --out OUT` and `isac release mini-1.1.0 --from OUT`; mini-1.0.0
+stays as it was. Any change that alters a manifest row, the compiled task table or the axes fails here;
+such a change is deliberate only with a new release version (and this test pointed at it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from isac.compiler.manifests import LOCK_FILE, verify_manifest_set
 from isac.runtime.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-GOLDEN = REPO / "artifacts" / "releases" / "mini-1.0.0"
+GOLDEN = REPO / "artifacts" / "releases" / "mini-1.1.0"
 # Parts of the lock that depend on how the spec files are written (comments, schema layout) or on the
 # isac version, not on what was compiled: compared separately or not at all.
 _VOLATILE_LOCK_KEYS = ("isac_version", "spec_sha256")
