@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import DEFAULT_MAX_CONNECTION_FAILURES, DEFAULT_MAX_ROW_TIME_S, AdapterOptions
 from isac.runtime.execution.progress import render_summary
 from isac.runtime.execution.runner import (
@@ -88,7 +89,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--dtype", default="auto", help="hf: auto, float32, bfloat16, float16")
     model.add_argument("--max-new-tokens", type=int, default=256)
     model.add_argument("--temperature", type=float, default=0.0, help="0 = greedy decoding")
-    model.add_argument("--base-url", default=None, help="openai: endpoint, e.g. http://127.0.0.1:8000/v1")
+    model.add_argument(
+        "--base-url",
+        action="append",
+        default=None,
+        help="openai: endpoint, e.g. http://127.0.0.1:8000/v1; repeat for several replicas of one served "
+        "model (each request goes to the one with the fewest in flight)",
+    )
+    model.add_argument(
+        "--base-urls-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="openai: endpoints, one URL per line (# comments), added to any --base-url",
+    )
     model.add_argument(
         "--api-key-env", default="OPENAI_API_KEY", help="openai: environment variable holding the API key"
     )
@@ -124,6 +138,25 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+def read_base_urls(given: str | list[str] | None, path: Path | None) -> tuple[str, ...]:
+    """--base-url values (repeated) and the lines of --base-urls-file, in order, each once."""
+    urls = [given] if isinstance(given, str) else list(given or [])
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise RunError(f"--base-urls-file {path}: cannot read ({error.strerror or error})") from None
+        listed = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        listed = [line for line in listed if line]
+        if not listed:
+            raise RunError(f"--base-urls-file {path}: no URL in the file (expected one per line)")
+        bad = [line for line in listed if not line.startswith(("http://", "https://"))]
+        if bad:
+            raise RunError(f"--base-urls-file {path}: {bad[0]!r} is not an http:// or https:// URL")
+        urls += listed
+    return tuple(dict.fromkeys(url.strip() for url in urls if url.strip()))
+
+
 def config_from_args(args: argparse.Namespace) -> ExecConfig:
     """Translate parsed arguments into an ExecConfig."""
     row_filter = RowFilter(
@@ -133,12 +166,14 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         shard=Shard.parse(args.shard) if args.shard else None,
         limit=args.limit,
     )
+    urls = read_base_urls(args.base_url, getattr(args, "base_urls_file", None))
     options = AdapterOptions(
         device=args.device,
         dtype=args.dtype,
         max_new_tokens=args.max_new_tokens,
         temperature=args.temperature,
-        base_url=args.base_url,
+        base_url=urls[0] if urls else None,
+        base_urls=urls if len(urls) > 1 else (),
         api_key_env=args.api_key_env,
         timeout_s=args.timeout,
         max_retries=args.max_retries,
