@@ -5,8 +5,9 @@ as a subprocess at concurrency 8, 32 and 64 against one server with a fixed 50 m
 `--servers 2`) against two such servers at once (`--base-url` given twice). Each run starts from a fresh
 run directory. Printed per run: rows/s as the run summary reports it (execution only), the ideal
 (concurrency / latency), the wall time of the whole command, and the exec process's CPU per row: its
-user+system CPU minus that of an immediate resume of the same run (interpreter start, manifest loading,
-planning: everything but the rows), divided by the rows run. The servers run in this process, so they
+user+system CPU minus that of the same command limited to 64 rows on a
+fresh directory (interpreter start, imports, manifest loading, readiness check: every fixed cost),
+divided by the difference in rows. The servers run in this process, so they
 share the machine's cores with the client, as a real co-located server would. Bounded: a 180 s limit
 per run, only 127.0.0.1.
 
@@ -32,6 +33,7 @@ from exec_helpers import row  # noqa: E402
 from fake_openai import FakeOpenAIServer, ServerState  # noqa: E402
 
 RUN_TIMEOUT_S = 180
+SMALL = 64  # rows of the run whose CPU is subtracted as the fixed cost
 _CLI = [sys.executable, "-c", "import sys; from isac.runtime.cli import main; sys.exit(main())"]
 
 
@@ -98,13 +100,17 @@ def main() -> int:
                 if match is None or errors is None or errors.group(1) != "0":
                     print(done.stdout, file=sys.stderr)
                     return 1
-                resumed, _, idle_cpu = _run(command)  # nothing left to do: start-up CPU only
-                if resumed.returncode != 0:
-                    print(resumed.stderr, file=sys.stderr)
+                # The same command on a fresh directory for SMALL rows: every fixed cost (start-up,
+                # imports such as scipy for the first FLAC, the readiness check) and few rows.
+                small = [*command, "--limit", str(SMALL)]
+                small[small.index(str(out))] = str(out) + "-small"
+                short, _, small_cpu = _run(small)
+                if short.returncode != 0:
+                    print(short.stderr, file=sys.stderr)
                     return 1
                 rate = float(match.group(1))
                 ideal = concurrency / args.latency
-                per_row = (cpu - idle_cpu) / rows * 1000
+                per_row = (cpu - small_cpu) / (rows - SMALL) * 1000
                 print(columns.format(count, concurrency, f"{rate:.1f}", f"{ideal:.0f}", f"{wall:.2f}",
                                      f"{per_row:.2f}"))  # fmt: skip
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
