@@ -114,7 +114,7 @@ def main() -> int:
                 print(columns.format(count, concurrency, f"{rate:.1f}", f"{ideal:.0f}", f"{wall:.2f}",
                                      f"{per_row:.2f}"))  # fmt: skip
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS of an isac exec process: {peak_mib:.0f} MiB")
+    print(f"peak RSS of any child process (compile included): {peak_mib:.0f} MiB")
     engine_overhead(root_rows=20_000)
     return 0
 

@@ -34,7 +34,8 @@ if [[ "${ISAC_WITH_TORCHVISION:-0}" == 1 ]]; then
 else
   "$venv/bin/python" -m pip install -q "torch==2.13.0"
 fi
-"$venv/bin/python" -m pip install -q -e ".[models,dev]"
+# Ray (isac[ray], ~80 MB, ~20 s from a wheel cache) so the --ray tests run rather than skip.
+"$venv/bin/python" -m pip install -q -e ".[models,dev,ray]"
 # The test plugin (a model adapter and a checker kind registered only through entry points);
 # tests/plugins fails without it.
 "$venv/bin/python" -m pip install -q -e tests/plugins/isac_example_plugin

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from types import FrameType
 from isac.compiler.errors import RunError
 from isac.runtime.adapters.base import DEFAULT_MAX_CONNECTION_FAILURES, DEFAULT_MAX_ROW_TIME_S, AdapterOptions
 from isac.runtime.execution.progress import render_summary
+from isac.runtime.execution.ray_backend import DEFAULT_MAX_RESTARTS, RayOptions
 from isac.runtime.execution.runner import (
     DEFAULT_MAX_ERROR_RATE,
     DEFAULT_MAX_RESPONSE_CHARS,
@@ -19,6 +21,9 @@ from isac.runtime.execution.runner import (
     execute,
 )
 from isac.runtime.execution.selection import RowFilter, Shard
+
+_LOCAL_RAY = "local"  # --ray given without an address
+_RAY_ADDRESS = re.compile(r"auto|(ray://)?[A-Za-z0-9_.\-\[\]:]+:\d+")
 
 HELP = "Run a model over manifests; results go to an append-only, resumable log in --out."
 
@@ -75,6 +80,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="progress bar (default: on a tty)",
+    )
+
+    scale = parser.add_argument_group("scale-out (Ray; pip install 'isac[ray]'; see docs/scale-out.md)")
+    scale.add_argument(
+        "--ray",
+        nargs="?",
+        const=_LOCAL_RAY,
+        default=None,
+        metavar="ADDRESS",
+        help="run the model on Ray replicas; no ADDRESS starts a local cluster, 'auto' or HOST:PORT joins "
+        "a running one (the audio must be at the same --data-root path on every node)",
+    )
+    scale.add_argument("--replicas", type=int, default=1, help="--ray: adapter replicas (actors) (default 1)")
+    scale.add_argument("--gpus-per-replica", type=float, default=0.0, help="--ray: GPUs each replica holds")
+    scale.add_argument("--cpus-per-replica", type=float, default=1.0, help="--ray: CPUs each replica holds")
+    scale.add_argument(
+        "--max-replica-restarts",
+        type=int,
+        default=DEFAULT_MAX_RESTARTS,
+        help=f"--ray: dead replicas replaced in one run before it stops (default {DEFAULT_MAX_RESTARTS})",
     )
 
     select = parser.add_argument_group("row selection")
@@ -183,6 +208,22 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
             ("max_connection_failures", args.max_connection_failures),
         ),
     )
+    ray_address = getattr(args, "ray", None)
+    ray = None
+    if ray_address not in (None, _LOCAL_RAY) and not _RAY_ADDRESS.fullmatch(ray_address):
+        raise RunError(
+            f"--ray {ray_address!r}: expected no address (a local cluster), 'auto', HOST:PORT or "
+            "ray://HOST:PORT; a manifest right after a bare --ray is read as its address, so put --ray "
+            "after the manifests or write --ray=ADDRESS"
+        )
+    if ray_address is not None:
+        ray = RayOptions(
+            address=None if ray_address == _LOCAL_RAY else ray_address,
+            replicas=args.replicas,
+            gpus_per_replica=args.gpus_per_replica,
+            cpus_per_replica=args.cpus_per_replica,
+            max_restarts=args.max_replica_restarts,
+        )
     return ExecConfig(
         manifests=tuple(args.manifests),
         model=args.model,
@@ -197,6 +238,7 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         verify=args.verify,
         max_error_rate=args.max_error_rate,
         max_response_chars=args.max_response_chars,
+        ray=ray,
     )
 
 
