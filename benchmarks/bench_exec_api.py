@@ -1,88 +1,120 @@
-"""Throughput of `isac exec` against an OpenAI-compatible server on 127.0.0.1 with a fixed 50 ms latency.
+"""Throughput and CPU cost of `isac exec openai:` against OpenAI-compatible servers on 127.0.0.1.
 
-Runs the real CLI as a subprocess at concurrency 1, 8 and 32 over the same few hundred rows (fresh run
-directory each time) and prints rows/s as reported by the run summary (execution only) and as wall time
-of the whole command (including interpreter start), next to the ideal concurrency / latency. Bounded:
-ROWS rows per run, a 120 s limit per run, only 127.0.0.1.
+Compiles the bundled mini set (1,272 rows over 76 audio items, FLAC and WAV), then runs the real CLI
+as a subprocess at concurrency 8, 32 and 64 against one server with a fixed 50 ms latency, and (with
+`--servers 2`) against two such servers at once (`--base-url` given twice). Each run starts from a fresh
+run directory. Printed per run: rows/s as the run summary reports it (execution only), the ideal
+(concurrency / latency), the wall time of the whole command, and the exec process's CPU per row: its
+user+system CPU minus that of the same command limited to 64 rows on a
+fresh directory (interpreter start, imports, manifest loading, readiness check: every fixed cost),
+divided by the difference in rows. The servers run in this process, so they
+share the machine's cores with the client, as a real co-located server would. Bounded: a 180 s limit
+per run, only 127.0.0.1.
 
-    .venv/bin/python benchmarks/bench_exec_api.py [--rows 320] [--latency 0.05]
+    .venv/bin/python benchmarks/bench_exec_api.py [--latency 0.05] [--servers 1|2] [--concurrency 8,32,64]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "runtime"))  # the test server and row builders
 
-from exec_helpers import row, write_manifest, write_tone  # noqa: E402
+from exec_helpers import row  # noqa: E402
 from fake_openai import FakeOpenAIServer, ServerState  # noqa: E402
 
-CONCURRENCY = (1, 8, 32)
-RUN_TIMEOUT_S = 120
+RUN_TIMEOUT_S = 180
+SMALL = 64  # rows of the run whose CPU is subtracted as the fixed cost
+_CLI = [sys.executable, "-c", "import sys; from isac.runtime.cli import main; sys.exit(main())"]
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(command: list[str]) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run a command; return it with its wall time and CPU seconds."""
+    cpu = _child_cpu()
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, cwd=REPO)
+    return done, time.perf_counter() - started, _child_cpu() - cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=320)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--audio-seconds", type=float, default=1.0, help="length of each row's WAV")
+    parser.add_argument("--servers", type=int, default=1, help="also run against this many servers")
+    parser.add_argument("--concurrency", default="8,32,64")
     args = parser.parse_args()
+    levels = [int(value) for value in args.concurrency.split(",")]
 
     with tempfile.TemporaryDirectory(prefix="isac-bench-exec-") as scratch:
         root = Path(scratch)
-        rows = [row(i, instruction=f"benchmark question {i}") for i in range(args.rows)]
-        manifest = write_manifest(root / "m" / "d-asr.jsonl", rows)
-        tone = write_tone(root / "tone.wav", seconds=args.audio_seconds)
-        for item in rows:
-            target = root / "data" / item.audio
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(tone, target)
-
-        print(f"isac exec -> OpenAI-compatible server on 127.0.0.1, {args.latency * 1000:.0f} ms latency, "
-              f"{args.rows} rows, {args.audio_seconds:g} s WAV each")  # fmt: skip
-        columns = "{:>11}  {:>8}  {:>8}  {:>8}  {:>7}  {:>11}"
-        print(columns.format("concurrency", "rows/s", "ideal", "scaling", "wall s", "rows/s wall"))
-        baseline: float | None = None
-        with FakeOpenAIServer(ServerState(latency_s=args.latency)) as server:
-            for concurrency in CONCURRENCY:
-                out = root / f"run-c{concurrency}"
+        data = REPO / "data" / "mini"
+        compiled = subprocess.run(
+            [*_CLI, "compile", str(REPO / "spec"), "--out", str(root / "set"), "--data-root", str(data)],
+            capture_output=True, text=True, timeout=RUN_TIMEOUT_S, cwd=REPO,
+        )  # fmt: skip
+        if compiled.returncode != 0:
+            print(compiled.stderr, file=sys.stderr)
+            return 1
+        rows = sum(1 for path in (root / "set").glob("*.jsonl") for _ in path.open())
+        print(f"isac exec -> OpenAI-compatible server(s) on 127.0.0.1, {args.latency * 1000:.0f} ms latency, "
+              f"mini set: {rows} rows")  # fmt: skip
+        columns = "{:>7}  {:>11}  {:>8}  {:>8}  {:>7}  {:>11}"
+        print(columns.format("servers", "concurrency", "rows/s", "ideal", "wall s", "CPU ms/row"))
+        plans = [(1, level) for level in levels]
+        if args.servers > 1:
+            plans += [(args.servers, level) for level in levels if level >= 32]
+        with ExitStack() as stack:
+            servers = [
+                stack.enter_context(FakeOpenAIServer(ServerState(latency_s=args.latency)))
+                for _ in range(max(1, args.servers))
+            ]
+            for count, concurrency in plans:
+                out = root / f"run-s{count}-c{concurrency}"
+                urls = [part for server in servers[:count] for part in ("--base-url", server.base_url)]
                 command = [
-                    sys.executable, "-c", "import sys; from isac.runtime.cli import main; sys.exit(main())",
-                    "exec", str(manifest), "--model", "openai:bench", "--out", str(out),
-                    "--data-root", str(root / "data"), "--base-url", server.base_url,
+                    *_CLI, "exec", str(root / "set"), "--model", "openai:bench", "--out", str(out),
+                    "--data-root", str(data), *urls,
                     "--concurrency", str(concurrency), "--no-progress",
                 ]  # fmt: skip
-                started = time.perf_counter()
-                done = subprocess.run(
-                    command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, cwd=REPO
-                )
-                wall = time.perf_counter() - started
+                done, wall, cpu = _run(command)
                 if done.returncode != 0:
-                    print(done.stderr, file=sys.stderr)
+                    print(done.stdout, done.stderr, file=sys.stderr)
                     return 1
                 match = re.search(r"^rows/s\s+([\d.]+)", done.stdout, re.MULTILINE)
                 errors = re.search(r"^errors\s+(\d+)", done.stdout, re.MULTILINE)
                 if match is None or errors is None or errors.group(1) != "0":
                     print(done.stdout, file=sys.stderr)
                     return 1
+                # The same command on a fresh directory for SMALL rows: every fixed cost (start-up,
+                # imports such as scipy for the first FLAC, the readiness check) and few rows.
+                small = [*command, "--limit", str(SMALL)]
+                small[small.index(str(out))] = str(out) + "-small"
+                short, _, small_cpu = _run(small)
+                if short.returncode != 0:
+                    print(short.stderr, file=sys.stderr)
+                    return 1
                 rate = float(match.group(1))
-                baseline = baseline or rate
                 ideal = concurrency / args.latency
-                figures = (f"{rate:.1f}", f"{ideal:.1f}", f"{rate / baseline:.1f}x", f"{wall:.2f}")
-                print(columns.format(concurrency, *figures, f"{args.rows / wall:.1f}"))
+                per_row = (cpu - small_cpu) / (rows - SMALL) * 1000
+                print(columns.format(count, concurrency, f"{rate:.1f}", f"{ideal:.0f}", f"{wall:.2f}",
+                                     f"{per_row:.2f}"))  # fmt: skip
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS of an isac exec process: {peak_mib:.0f} MiB")
+    print(f"peak RSS of any child process (compile included): {peak_mib:.0f} MiB")
     engine_overhead(root_rows=20_000)
     return 0
 

@@ -8,6 +8,7 @@ manifest row with audio. Nothing is sent unless the user passes an endpoint.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from isac.compiler.errors import IsacError
@@ -40,7 +41,8 @@ class ChatClient(OpenAICompatAdapter):
             f"openai:{model}", model, options, retry=RetryPolicy(max_retries=max_retries, backoff_s=backoff_s)
         )
 
-    def _payload(self, request: ChatRequest) -> dict[str, object]:  # type: ignore[override]
+    def _body(self, request: ChatRequest) -> bytes:  # type: ignore[override]
+        """A text-only chat request body (the adapter's own body carries a row's instruction and audio)."""
         payload: dict[str, object] = {
             "model": self.model_name,
             "messages": [{"role": "user", "content": [{"type": "text", "text": request.prompt}]}],
@@ -49,7 +51,7 @@ class ChatClient(OpenAICompatAdapter):
         }
         if request.seed is not None:
             payload["seed"] = request.seed
-        return payload
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
     def ask(self, prompt: str, seed: int | None) -> str:
         """The reply text; an `IsacError` naming the endpoint when the request fails for good."""

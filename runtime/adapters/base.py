@@ -50,6 +50,7 @@ class AdapterOptions:
     max_new_tokens: int = 256
     temperature: float = 0.0  # 0 means greedy decoding
     base_url: str | None = None
+    base_urls: tuple[str, ...] = ()  # several endpoints of one served model (openai:); base_url unused then
     api_key_env: str = "OPENAI_API_KEY"
     timeout_s: float = 120.0
     max_retries: int = 5

@@ -7,35 +7,51 @@ timeouts, refused or dropped connections) are retried up to `max_retries` times 
 and full jitter, waiting at least what a `Retry-After` header asks. Anything else, and a transient failure
 that outlasts the retries, becomes an error record.
 
+Speed: one pooled `httpx` client keeps connections alive across rows (and honours `HTTP(S)_PROXY` /
+`NO_PROXY`); each audio item is read and base64-encoded once and kept in a bounded LRU cache (an item is
+sent 9-24 times in a compiled set); the JSON body is joined from pre-encoded pieces instead of passing a
+100 KB base64 string through `json.dumps`.
+
+Several endpoints (`--base-url` repeated, e.g. N `vllm serve` replicas): each request goes to the
+endpoint with the fewest requests in flight; an endpoint whose requests fail `_TRIP_FAILURES` times in a
+row without a response (or with 5xx) is taken out for a cool-down that doubles while it keeps failing,
+so its share goes to the others; a retry goes to whichever endpoint is best then.
+
 The API key is read from the environment variable named by `api_key_env` at construction and kept in
 memory only: it is never part of the fingerprint, and it is scrubbed from every error message and
 response (before any truncation, so no prefix of it survives a cut).
 
 Failing fast: `timeout_s` is a deadline for a whole request (connect, headers and body; a watchdog
-closes the socket when it passes, so a server dripping bytes cannot hold a row), a row spends at most
-`max_row_time_s` in attempts and retry waits, `check_ready` makes one real request before a run (an
-unreachable endpoint or a refused key stops it at once), and `max_connection_failures` consecutive
-connection failures across rows stop the run (`AbortRun`) instead of filling the log with errors.
+shuts the socket when it passes, so a server dripping bytes cannot hold a row), a row spends at most
+`max_row_time_s` in attempts and retry waits, `check_ready` makes one real request to every endpoint
+before a run (no endpoint reachable, or a refused key, stops it at once), and `max_connection_failures`
+consecutive connection failures across rows stop the run (`AbortRun`) instead of filling the log with
+errors.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import http.client
+import heapq
 import io
+import itertools
 import json
 import os
 import random
 import socket
+import ssl
+import sys
 import threading
 import time
-import urllib.parse
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import soundfile
 
 from isac.compiler import __version__
@@ -57,6 +73,10 @@ _BODY_SNIPPET = 200
 _MAX_ERROR_BODY = 1 << 16  # bytes of an error body read (quoted, after the key is scrubbed, in part)
 _MAX_BODY_BYTES = 64 << 20  # a completion body larger than this is refused, not buffered
 _READY_TIMEOUT_S = 15.0
+DEFAULT_AUDIO_CACHE_BYTES = 256 << 20  # base64 WAV kept in memory; the mini set needs ~10 MB
+_TRIP_FAILURES = 3  # consecutive failures that take an endpoint out (with several endpoints)
+_COOLDOWN_S = 5.0  # first time out; doubles while the endpoint keeps failing
+_MAX_COOLDOWN_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +118,197 @@ class _Reply:
     completion_tokens: int | None
 
 
+# ------------------------------------------------------------------------------------------ audio cache
+
+
+class AudioCache:
+    """Bounded LRU of base64-encoded WAV bytes, keyed by path, size and modification time.
+
+    Thread-safe. Two threads missing the same item at once may both encode it (harmless, rare); an item
+    larger than the whole budget is encoded per request and not kept.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_AUDIO_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def base64_wav(self, path: Path) -> bytes:
+        """The item's audio as base64 WAV bytes (ASCII), from the cache when unchanged on disk."""
+        try:
+            stat = os.stat(path)
+        except OSError as error:
+            raise _Permanent(f"{path}: cannot read audio ({error.strerror or error})") from None
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return cached
+            self.misses += 1
+        encoded = base64.b64encode(wav_bytes(path))
+        if len(encoded) <= self.max_bytes:
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = encoded
+                    self._size += len(encoded)
+                while self._size > self.max_bytes:
+                    _, dropped = self._entries.popitem(last=False)
+                    self._size -= len(dropped)
+        return encoded
+
+
+# ------------------------------------------------------------------------------------------ endpoints
+
+
+class _Endpoint:
+    """One base URL and its routing state (guarded by the pool's lock)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.url = base_url + "/chat/completions"
+        self.in_flight = 0
+        self.failures = 0  # consecutive failed attempts
+        self.trips = 0  # consecutive times taken out (sets the cool-down)
+        self.down_until = 0.0
+        self.sent = 0
+
+
+class EndpointPool:
+    """Least-in-flight routing over several endpoints, taking out one that keeps failing for a while."""
+
+    def __init__(self, base_urls: Sequence[str]) -> None:
+        if not base_urls:
+            raise ValueError("at least one endpoint")
+        self.endpoints = [_Endpoint(url) for url in base_urls]
+        self._lock = threading.Lock()
+        self._turn = itertools.count()
+
+    def acquire(self) -> _Endpoint:
+        """The endpoint for the next attempt (counted in flight until `release`)."""
+        now = time.monotonic()
+        with self._lock:
+            endpoints = self.endpoints
+            if len(endpoints) == 1:
+                chosen = endpoints[0]
+            else:
+                start = next(self._turn) % len(endpoints)  # rotate so ties spread evenly
+                order = endpoints[start:] + endpoints[:start]
+                up = [endpoint for endpoint in order if endpoint.down_until <= now]
+                if up:
+                    chosen = min(up, key=lambda endpoint: endpoint.in_flight)
+                else:  # all out: try the one back soonest (its failure counts toward AbortRun)
+                    chosen = min(order, key=lambda endpoint: endpoint.down_until)
+            chosen.in_flight += 1
+            chosen.sent += 1
+            return chosen
+
+    def release(self, endpoint: _Endpoint, *, failed: bool) -> None:
+        """End an attempt; `failed` means no usable response (connection failure, timeout or 5xx)."""
+        with self._lock:
+            endpoint.in_flight -= 1
+            if not failed:
+                endpoint.failures = 0
+                endpoint.trips = 0
+                return
+            endpoint.failures += 1
+            if len(self.endpoints) > 1 and endpoint.failures >= _TRIP_FAILURES:
+                self._take_out(endpoint)
+
+    def take_out(self, endpoint: _Endpoint) -> None:
+        """Take an endpoint out now (e.g. unreachable before the run)."""
+        with self._lock:
+            self._take_out(endpoint)
+
+    def _take_out(self, endpoint: _Endpoint) -> None:
+        cooldown = min(_MAX_COOLDOWN_S, _COOLDOWN_S * (2**endpoint.trips))
+        endpoint.trips += 1
+        endpoint.failures = 0
+        endpoint.down_until = time.monotonic() + cooldown
+
+    def describe(self) -> str:
+        """The endpoint list as the error messages name it."""
+        return ", ".join(endpoint.base_url for endpoint in self.endpoints)
+
+
+# ------------------------------------------------------------------------------------------ deadlines
+
+
+class _Watchdog:
+    """One thread that shuts a response's socket when its request deadline passes.
+
+    A per-read socket timeout cannot stop a server that drips a byte at a time; one timer thread per
+    request would cost a thread start per row. Here every request registers (deadline, socket) in a heap.
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._ids = itertools.count()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, sock: socket.socket | None) -> _Watch:
+        ticket = _Watch(sock)
+        if sock is None:
+            return ticket
+        with self._wake:
+            heapq.heappush(self._heap, (deadline, next(self._ids), ticket))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="isac-http-deadline", daemon=True)
+                self._thread.start()
+            elif self._heap[0][2] is ticket:
+                self._wake.notify()
+        return ticket
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while not self._heap or self._heap[0][2].done:
+                    if self._heap:
+                        heapq.heappop(self._heap)
+                    else:
+                        self._wake.wait()
+                deadline, _, ticket = self._heap[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+            ticket.fire()
+
+
+class _Watch:
+    def __init__(self, sock: socket.socket | None) -> None:
+        self.sock = sock
+        self.done = False
+        self.fired = False
+        self._lock = threading.Lock()
+
+    def fire(self) -> None:
+        with self._lock:
+            if self.done or self.sock is None:
+                return
+            self.fired = True
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self._lock:
+            self.done = True
+
+
+_WATCHDOG = _Watchdog()
+
+
+# ------------------------------------------------------------------------------------------ adapter
+
+
 class OpenAICompatAdapter:
-    """Chat-completions client for one model on one endpoint (see module docstring)."""
+    """Chat-completions client for one model on one or more endpoints (see module docstring)."""
 
     needs_audio = True
 
@@ -112,22 +321,81 @@ class OpenAICompatAdapter:
         retry: RetryPolicy | None = None,
         max_row_time_s: float = DEFAULT_MAX_ROW_TIME_S,
         max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES,
+        base_urls: Sequence[str] = (),
+        audio_cache_bytes: int = DEFAULT_AUDIO_CACHE_BYTES,
     ) -> None:
         self.model_id = model_id
         self.model_name = model_name
-        self.base_url = (options.base_url or DEFAULT_BASE_URL).rstrip("/")
+        urls = [url.rstrip("/") for url in (base_urls or [options.base_url or DEFAULT_BASE_URL])]
+        self.base_urls = tuple(dict.fromkeys(urls))  # repeated URLs once, order kept
+        self.base_url = self.base_urls[0]
         self.url = self.base_url + "/chat/completions"
+        self.pool = EndpointPool(self.base_urls)
         self.options = options
         self.retry = retry or RetryPolicy(max_retries=max(0, options.max_retries))
         self.max_row_time_s = max_row_time_s
         self.max_connection_failures = max_connection_failures
+        self.audio = AudioCache(audio_cache_bytes)
         self._api_key = os.environ.get(options.api_key_env) or None
         self._failures_lock = threading.Lock()
         self._connection_failures = 0  # consecutive attempts that got no HTTP response at all
         self._aborted: str | None = None
+        for url in self.base_urls:
+            scheme = url.partition("://")[0]
+            if scheme not in ("http", "https") or "://" not in url or not url.partition("://")[2]:
+                raise RunError(f"--base-url {url}: expected an http:// or https:// URL")
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            self._headers["Authorization"] = f"Bearer {self._api_key}"
+        # Everything but the instruction and the audio, encoded once; see _body.
+        # -G arguments: system_prompt becomes a system message; the rest are request fields (top_p, seed...)
+        extra = dict(options.generation_args)
+        system = extra.pop("system_prompt", None)
+        settings = json.dumps(
+            {"max_tokens": options.max_new_tokens, "temperature": options.temperature, **extra},
+            ensure_ascii=False,
+        )
+        system_message = (
+            json.dumps({"role": "system", "content": str(system)}, ensure_ascii=False).encode("utf-8") + b","
+            if system
+            else b""
+        )
+        self._body_head = b'{"model":' + json.dumps(model_name, ensure_ascii=False).encode("utf-8")
+        self._body_head += b',"messages":[' + system_message
+        self._body_head += b'{"role":"user","content":[{"type":"text","text":'
+        self._body_mid = b'},{"type":"input_audio","input_audio":{"data":"'
+        self._body_tail = b'","format":"wav"}}]}],' + settings[1:].encode("utf-8")
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+        self._clients_lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None
+
+    def _client(self) -> httpx.Client:
+        """This thread's pooled client (one keep-alive connection per endpoint, reused across rows).
+
+        One client per engine worker thread rather than one shared: httpcore's pool scans every
+        connection under one lock per request, which costs more CPU per row the more are in flight.
+        """
+        client: httpx.Client | None = getattr(self._local, "client", None)
+        if client is None:
+            with self._clients_lock:
+                if self._tls is None:  # built once: loading the CA bundle costs ~60 ms and MBs per client
+                    self._tls = httpx.create_ssl_context(trust_env=True)
+            client = httpx.Client(
+                verify=self._tls,
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=len(self.base_urls) + 1),
+                trust_env=True,  # HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE as the environment says
+                follow_redirects=False,
+                headers={"User-Agent": f"isac/{__version__}"},
+            )
+            self._local.client = client
+            with self._clients_lock:
+                self._clients.append(client)
+        return client
 
     def fingerprint(self) -> dict[str, Any]:
-        """Model name and generation settings; the endpoint is recorded but only warned about on change."""
+        """Model name and generation settings; endpoints are recorded, only warned about on change."""
+        endpoint: str | list[str] = self.base_url if len(self.base_urls) == 1 else sorted(self.base_urls)
         return {
             "model_id": self.model_id,
             "adapter": "openai",
@@ -137,7 +405,7 @@ class OpenAICompatAdapter:
                 "max_new_tokens": self.options.max_new_tokens,
                 "temperature": self.options.temperature,
             },
-            "endpoint": self.base_url,
+            "endpoint": endpoint,
             "libraries": {"isac": __version__},
         }
 
@@ -146,33 +414,57 @@ class OpenAICompatAdapter:
         return [self._answer(request) for request in requests]
 
     def close(self) -> None:
-        """No pooled connections to close (one connection per request)."""
+        """Close the pooled connections of every thread's client."""
+        with self._clients_lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
     def check_ready(self) -> None:
-        """One real request (`GET {base_url}/models`) before a run: RunError if the run cannot work.
+        """One real request (`GET {base_url}/models`) to every endpoint before a run.
 
-        An endpoint that cannot be reached, or that refuses the key (HTTP 401/403), would turn every row
-        into an error record after its retries; any other answer (even 404 from a server without the
-        route) shows a server is there.
+        RunError when none can be reached, or when one refuses the key (HTTP 401/403): the run would
+        only turn rows into error records. An unreachable endpoint among several is taken out (and a
+        warning printed); the others serve. Any other answer (even 404 from a server without the route)
+        shows a server is there.
         """
-        if self._api_key is None and self.base_url == DEFAULT_BASE_URL:
+        if self._api_key is None and DEFAULT_BASE_URL in self.base_urls:
             raise RunError(
                 f"--model {self.model_id}: no API key: ${self.options.api_key_env} is not set "
                 "(set it, name another variable with --api-key-env, or pass --base-url for a local server)"
             )
         timeout = min(self.options.timeout_s, _READY_TIMEOUT_S)
-        try:
-            status, _headers, body = self._exchange("GET", self.base_url + "/models", None, timeout)
-        except _Transient as error:
+        unreachable: list[tuple[_Endpoint, str]] = []
+        for endpoint in self.pool.endpoints:
+            try:
+                status, _headers, body = self._exchange("GET", endpoint.base_url + "/models", None, timeout)
+            except (_Transient, _Permanent) as error:
+                unreachable.append((endpoint, self._cut(self._scrub(str(error)))))
+                continue
+            if status in (401, 403):
+                snippet = self._cut(self._scrub(body.decode("utf-8", "replace").strip()))
+                raise RunError(
+                    f"--base-url {endpoint.base_url}: the endpoint refused the API key (HTTP {status}: "
+                    f"{snippet}); check ${self.options.api_key_env}"
+                )
+        if len(unreachable) == len(self.pool.endpoints):
+            if len(unreachable) == 1:
+                where, reasons = unreachable[0][0].base_url, unreachable[0][1]
+                what = "endpoint unusable"
+            else:
+                where = self.pool.describe()
+                reasons = "; ".join(f"{endpoint.base_url}: {reason}" for endpoint, reason in unreachable)
+                what = f"all {len(unreachable)} endpoints unusable"
             raise RunError(
-                f"--base-url {self.base_url}: endpoint unusable before the run started: "
-                f"{self._cut(self._scrub(str(error)))}; check the URL and that the server is running"
-            ) from None
-        if status in (401, 403):
-            snippet = self._cut(self._scrub(body.decode("utf-8", "replace").strip()))
-            raise RunError(
-                f"--base-url {self.base_url}: the endpoint refused the API key (HTTP {status}: {snippet}); "
-                f"check ${self.options.api_key_env}"
+                f"--base-url {where}: {what} before the run started: {reasons}; check the URL and that "
+                "the server is running"
+            )
+        for endpoint, reason in unreachable:
+            self.pool.take_out(endpoint)
+            print(
+                f"isac: warning: --base-url {endpoint.base_url} unreachable ({reason}); the other "
+                "endpoints serve its share until it answers",
+                file=sys.stderr,
             )
 
     # ------------------------------------------------------------------------------------ one request
@@ -181,7 +473,7 @@ class OpenAICompatAdapter:
         if self._aborted is not None:
             raise AbortRun(self._aborted)
         try:
-            body = json.dumps(self._payload(request), ensure_ascii=False).encode("utf-8")
+            body = self._body(request)
         except (_Permanent, OSError, IsacError) as error:
             return Generation(response=None, error=self._cut(self._scrub(f"audio: {error}")))
         retry = 0
@@ -189,13 +481,17 @@ class OpenAICompatAdapter:
         while True:
             started = time.perf_counter()
             remaining = self.max_row_time_s - (time.monotonic() - row_started)
+            endpoint = self.pool.acquire()
+            failed = True
             try:
-                reply = self._post(body, min(self.options.timeout_s, max(remaining, 0.001)))
+                reply = self._post(endpoint, body, min(self.options.timeout_s, max(remaining, 0.001)))
+                failed = False
             except _Permanent as error:
+                failed = False
                 self._note_connection(ok=True)
                 return Generation(response=None, error=self._cut(self._scrub(str(error))))
             except _Transient as error:
-                self._note_connection(ok=not error.connection, reason=str(error))
+                self._note_connection(ok=not error.connection, reason=str(error), endpoint=endpoint)
                 attempts = retry + 1
                 tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
                 if retry >= self.retry.max_retries:
@@ -212,6 +508,8 @@ class OpenAICompatAdapter:
                 time.sleep(delay)
                 retry += 1
                 continue
+            finally:
+                self.pool.release(endpoint, failed=failed)
             self._note_connection(ok=True)
             return Generation(
                 response=self._scrub(reply.text),
@@ -220,8 +518,8 @@ class OpenAICompatAdapter:
                 completion_tokens=reply.completion_tokens,
             )
 
-    def _note_connection(self, *, ok: bool, reason: str = "") -> None:
-        """Count consecutive connection failures; past the limit, stop the run (AbortRun)."""
+    def _note_connection(self, *, ok: bool, reason: str = "", endpoint: _Endpoint | None = None) -> None:
+        """Count consecutive connection failures across rows; past the limit, stop the run (AbortRun)."""
         with self._failures_lock:
             if ok:
                 self._connection_failures = 0
@@ -229,42 +527,28 @@ class OpenAICompatAdapter:
             self._connection_failures += 1
             if self._connection_failures < self.max_connection_failures or self.max_connection_failures < 1:
                 return
+            where = (
+                endpoint.base_url if len(self.base_urls) == 1 or endpoint is None else self.pool.describe()
+            )
             self._aborted = (
-                f"--base-url {self.base_url}: {self._connection_failures} consecutive connection failures "
+                f"--base-url {where}: {self._connection_failures} consecutive connection failures "
                 f"(last: {self._cut(self._scrub(reason))}); stopping the run, the rows answered so far are "
                 "kept; rerun the same command to resume once the endpoint is back"
             )
         raise AbortRun(self._aborted)
 
-    def _payload(self, request: GenerationRequest) -> dict[str, Any]:
-        audio = base64.b64encode(wav_bytes(request.audio_path)).decode("ascii")
-        payload: dict[str, Any] = {
-            "model": self.model_name,
-            "messages": [
-                {
-                    "role": "user",
-                    "content": [
-                        {"type": "text", "text": request.row.instruction},
-                        {"type": "input_audio", "input_audio": {"data": audio, "format": "wav"}},
-                    ],
-                }
-            ],
-            "max_tokens": self.options.max_new_tokens,
-            "temperature": self.options.temperature,
-        }
-        # -G arguments: system_prompt becomes a system message; the rest are request fields (top_p, seed...)
-        extra = dict(self.options.generation_args)
-        system = extra.pop("system_prompt", None)
-        if system:
-            payload["messages"].insert(0, {"role": "system", "content": str(system)})
-        payload.update(extra)
-        return payload
+    def _body(self, request: GenerationRequest) -> bytes:
+        """The request body: pre-encoded pieces joined around the instruction and the cached audio.
 
-    def _post(self, body: bytes, timeout: float) -> _Reply:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        status, response_headers, raw = self._exchange("POST", self.url, body, timeout, headers)
+        Equivalent to `json.dumps(payload)` (tests decode it), without copying the base64 audio through
+        a str and the JSON encoder; base64 needs no JSON escaping.
+        """
+        instruction = json.dumps(request.row.instruction, ensure_ascii=False).encode("utf-8")
+        audio = self.audio.base64_wav(request.audio_path)
+        return b"".join((self._body_head, instruction, self._body_mid, audio, self._body_tail))
+
+    def _post(self, endpoint: _Endpoint, body: bytes, timeout: float) -> _Reply:
+        status, response_headers, raw = self._exchange("POST", endpoint.url, body, timeout, self._headers)
         if status >= 400:
             raise _classify_http_error(status, response_headers, raw)
         return parse_reply(raw)
@@ -275,57 +559,58 @@ class OpenAICompatAdapter:
         url: str,
         body: bytes | None,
         timeout: float,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Mapping[str, str], bytes]:
         """One HTTP exchange finished within `timeout` seconds in all, or `_Transient`.
 
-        Socket timeouts apply per read, so a server sending a byte at a time could hold the request
-        forever; a watchdog timer shuts the socket down when the deadline passes.
+        httpx bounds connect, each write and the wait for the headers by `timeout`; from the headers on,
+        the shared watchdog shuts the socket at the deadline, so a body dripping a byte at a time is cut.
         """
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _Permanent(f"--base-url {self.base_url}: expected an http:// or https:// URL")
-        factory = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        connection = factory(parts.hostname, parts.port, timeout=timeout)
-        expired = threading.Event()
-
-        def expire() -> None:
-            expired.set()
-            sock = connection.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-        watchdog = threading.Timer(timeout, expire)
-        watchdog.daemon = True
-        watchdog.start()
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        deadline = time.monotonic() + timeout
+        watch: _Watch | None = None
         try:
-            connection.request(method, target or "/", body=body, headers=headers or {})
-            response = connection.getresponse()
-            limit = _MAX_ERROR_BODY if response.status >= 400 else _MAX_BODY_BYTES
-            raw = response.read(limit + 1)
-            if expired.is_set():  # the watchdog shut the socket: what arrived is a cut-off body
-                raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
-            if len(raw) <= limit and response.length:  # fewer bytes than Content-Length promised
-                raise _Transient("connection closed before the whole response arrived", connection=True)
-            if len(raw) > limit and response.status < 400:
-                raise _Permanent(f"response body larger than {limit} bytes; refused")
-            return response.status, response.headers, raw[:limit]
-        except (OSError, http.client.HTTPException) as error:
-            if expired.is_set():
+            with self._client().stream(
+                method, url, content=body, headers=headers, timeout=httpx.Timeout(timeout)
+            ) as response:
+                stream = response.extensions.get("network_stream")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                watch = _WATCHDOG.watch(deadline, sock)
+                limit = _MAX_ERROR_BODY if response.status_code >= 400 else _MAX_BODY_BYTES
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > limit:
+                        break
+                    if time.monotonic() > deadline:  # no socket to shut (e.g. through a proxy)
+                        raise _Transient(
+                            f"timed out after {timeout:g} s (no complete response)", connection=True
+                        )
+                raw = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+                if watch.fired:
+                    raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
+                if size > limit and response.status_code < 400:
+                    raise _Permanent(f"response body larger than {limit} bytes; refused")
+                return response.status_code, response.headers, raw[:limit]
+        except httpx.TimeoutException:
+            raise _Transient(f"timed out after {timeout:g} s", connection=True) from None
+        except (httpx.TransportError, OSError) as error:
+            if watch is not None and watch.fired:
                 raise _Transient(
                     f"timed out after {timeout:g} s (no complete response)", connection=True
                 ) from None
-            if isinstance(error, TimeoutError | socket.timeout):
-                raise _Transient(f"timed out after {timeout:g} s", connection=True) from None
-            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+                raise _Permanent(f"--base-url {url}: {error}") from None
+            reason = str(error) or type(error).__name__
             raise _Transient(
                 f"connection failed: {type(error).__name__}: {reason}", connection=True
             ) from None
+        except httpx.InvalidURL as error:
+            raise _Permanent(f"--base-url {url}: {error}") from None
         finally:
-            watchdog.cancel()
-            connection.close()
+            if watch is not None:
+                watch.finish()
 
     def _scrub(self, message: str) -> str:
         """Remove the API key from text that may quote server output (before any truncation)."""
@@ -339,7 +624,7 @@ class OpenAICompatAdapter:
         return message if len(message) <= limit else message[: limit - 3] + "..."
 
 
-def _classify_http_error(status: int, headers: http.client.HTTPMessage, raw: bytes) -> Exception:
+def _classify_http_error(status: int, headers: Mapping[str, str], raw: bytes) -> Exception:
     """The whole (bounded) error body is kept here; the adapter scrubs the key first, then cuts."""
     text = raw.decode("utf-8", "replace").strip()
     message = f"HTTP {status}" + (f": {text}" if text else "")
@@ -403,7 +688,7 @@ def wav_bytes(path: Path) -> bytes:
 
 
 def create_adapter(model_id: str, options: AdapterOptions) -> OpenAICompatAdapter:
-    """Registry factory: `openai:<model name>`; `--base-url` picks the endpoint."""
+    """Registry factory: `openai:<model name>`; `--base-url` (repeatable) picks the endpoint(s)."""
     _scheme, _, name = model_id.partition(":")
     if not name.strip():
         raise RunError(
@@ -418,4 +703,6 @@ def create_adapter(model_id: str, options: AdapterOptions) -> OpenAICompatAdapte
         retry=RetryPolicy(max_retries=max(0, options.max_retries), backoff_s=backoff),
         max_row_time_s=float(extra.get("max_row_time_s", DEFAULT_MAX_ROW_TIME_S)),
         max_connection_failures=int(extra.get("max_connection_failures", DEFAULT_MAX_CONNECTION_FAILURES)),
+        base_urls=options.base_urls,
+        audio_cache_bytes=int(extra.get("audio_cache_bytes", DEFAULT_AUDIO_CACHE_BYTES)),
     )

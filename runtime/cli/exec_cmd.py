@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import signal
 import sys
 from pathlib import Path
 from types import FrameType
 
 from isac.compiler.data_roots import locks_near, resolve_data_root
+from isac.compiler.errors import RunError
 from isac.runtime.adapters.arguments import apply_arguments, parse_assignments
 from isac.runtime.adapters.base import DEFAULT_MAX_CONNECTION_FAILURES, DEFAULT_MAX_ROW_TIME_S, AdapterOptions
 from isac.runtime.adapters.registry import split_model_string
 from isac.runtime.execution.engine import WorkItem
 from isac.runtime.execution.progress import render_summary
+from isac.runtime.execution.ray_backend import DEFAULT_MAX_RESTARTS, RayOptions
 from isac.runtime.execution.runner import (
     DEFAULT_MAX_ERROR_RATE,
     DEFAULT_MAX_RESPONSE_CHARS,
@@ -33,6 +36,9 @@ from isac.runtime.execution.selection import (
 
 # Model schemes that read no audio: their runs need no data root.
 AUDIO_FREE_SCHEMES = frozenset({"oracle", "constant", "replay"})
+
+_LOCAL_RAY = "local"  # --ray given without an address
+_RAY_ADDRESS = re.compile(r"auto|(ray://)?[A-Za-z0-9_.\-\[\]:]+:\d+")
 
 HELP = "Run a model over manifests; results go to an append-only, resumable log in --out."
 
@@ -92,6 +98,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="progress bar (default: on a tty)",
     )
 
+    scale = parser.add_argument_group("scale-out (Ray; pip install 'isac[ray]'; see docs/scale-out.md)")
+    scale.add_argument(
+        "--ray",
+        nargs="?",
+        const=_LOCAL_RAY,
+        default=None,
+        metavar="ADDRESS",
+        help="run the model on Ray replicas; no ADDRESS starts a local cluster, 'auto' or HOST:PORT joins "
+        "a running one (the audio must be at the same --data-root path on every node)",
+    )
+    scale.add_argument("--replicas", type=int, default=1, help="--ray: adapter replicas (actors) (default 1)")
+    scale.add_argument("--gpus-per-replica", type=float, default=0.0, help="--ray: GPUs each replica holds")
+    scale.add_argument("--cpus-per-replica", type=float, default=1.0, help="--ray: CPUs each replica holds")
+    scale.add_argument(
+        "--max-replica-restarts",
+        type=int,
+        default=DEFAULT_MAX_RESTARTS,
+        help=f"--ray: dead replicas replaced in one run before it stops (default {DEFAULT_MAX_RESTARTS})",
+    )
+
     select = parser.add_argument_group("row selection")
     select.add_argument("--limit", type=int, default=None, help="at most N rows (after filters and shard)")
     select.add_argument("--shard", default=None, metavar="I/N", help="run shard I of N (by row id hash)")
@@ -104,7 +130,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--dtype", default="auto", help="hf: auto, float32, bfloat16, float16")
     model.add_argument("--max-new-tokens", type=int, default=256)
     model.add_argument("--temperature", type=float, default=0.0, help="0 = greedy decoding")
-    model.add_argument("--base-url", default=None, help="openai: endpoint, e.g. http://127.0.0.1:8000/v1")
+    model.add_argument(
+        "--base-url",
+        action="append",
+        default=None,
+        help="openai: endpoint, e.g. http://127.0.0.1:8000/v1; repeat for several replicas of one served "
+        "model (each request goes to the one with the fewest in flight)",
+    )
+    model.add_argument(
+        "--base-urls-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="openai: endpoints, one URL per line (# comments), added to any --base-url",
+    )
     model.add_argument(
         "--api-key-env", default="OPENAI_API_KEY", help="openai: environment variable holding the API key"
     )
@@ -156,6 +195,25 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+def read_base_urls(given: str | list[str] | None, path: Path | None) -> tuple[str, ...]:
+    """--base-url values (repeated) and the lines of --base-urls-file, in order, each once."""
+    urls = [given] if isinstance(given, str) else list(given or [])
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise RunError(f"--base-urls-file {path}: cannot read ({error.strerror or error})") from None
+        listed = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        listed = [line for line in listed if line]
+        if not listed:
+            raise RunError(f"--base-urls-file {path}: no URL in the file (expected one per line)")
+        bad = [line for line in listed if not line.startswith(("http://", "https://"))]
+        if bad:
+            raise RunError(f"--base-urls-file {path}: {bad[0]!r} is not an http:// or https:// URL")
+        urls += listed
+    return tuple(dict.fromkeys(url.strip() for url in urls if url.strip()))
+
+
 def config_from_args(args: argparse.Namespace) -> ExecConfig:
     """Translate parsed arguments into an ExecConfig."""
     row_filter = RowFilter(
@@ -165,12 +223,14 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         shard=Shard.parse(args.shard) if args.shard else None,
         limit=args.limit,
     )
+    urls = read_base_urls(args.base_url, getattr(args, "base_urls_file", None))
     options = AdapterOptions(
         device=args.device,
         dtype=args.dtype,
         max_new_tokens=args.max_new_tokens,
         temperature=args.temperature,
-        base_url=args.base_url,
+        base_url=urls[0] if urls else None,
+        base_urls=urls if len(urls) > 1 else (),
         api_key_env=args.api_key_env,
         timeout_s=args.timeout,
         max_retries=args.max_retries,
@@ -183,6 +243,22 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
     options = apply_arguments(
         options, parse_assignments(args.model_args, "-M"), parse_assignments(args.generation_args, "-G")
     )
+    ray_address = getattr(args, "ray", None)
+    ray = None
+    if ray_address not in (None, _LOCAL_RAY) and not _RAY_ADDRESS.fullmatch(ray_address):
+        raise RunError(
+            f"--ray {ray_address!r}: expected no address (a local cluster), 'auto', HOST:PORT or "
+            "ray://HOST:PORT; a manifest right after a bare --ray is read as its address, so put --ray "
+            "after the manifests or write --ray=ADDRESS"
+        )
+    if ray_address is not None:
+        ray = RayOptions(
+            address=None if ray_address == _LOCAL_RAY else ray_address,
+            replicas=args.replicas,
+            gpus_per_replica=args.gpus_per_replica,
+            cpus_per_replica=args.cpus_per_replica,
+            max_restarts=args.max_replica_restarts,
+        )
     return ExecConfig(
         manifests=tuple(args.manifests),
         model=args.model,
@@ -197,6 +273,7 @@ def config_from_args(args: argparse.Namespace) -> ExecConfig:
         verify=args.verify,
         max_error_rate=args.max_error_rate,
         max_response_chars=args.max_response_chars,
+        ray=ray,
     )
 
 

@@ -67,6 +67,15 @@ def run_engine(
     batches = _chunks(items, batch_size)
     writer = _Writer(log, adapter.model_id, on_batch, max_response_chars)
 
+    dispatch = getattr(adapter, "run_batches", None)
+    if callable(dispatch):  # e.g. Ray replicas: batches run elsewhere, records are still written here
+        try:
+            dispatch(batches, writer.write)
+        except KeyboardInterrupt:
+            writer.interrupted = True
+            raise
+        return writer.counts()
+
     def run_batch(batch: list[WorkItem]) -> list[Generation]:
         return generate_batch(adapter, batch, data_root=data_root, needs_audio=needs_audio)
 

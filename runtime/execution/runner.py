@@ -16,6 +16,7 @@ from isac.runtime.adapters.base import AdapterOptions, ModelAdapter
 from isac.runtime.adapters.registry import build_adapter
 from isac.runtime.execution.engine import WorkItem, run_engine
 from isac.runtime.execution.progress import ExecSummary, ProgressBar
+from isac.runtime.execution.ray_backend import RayOptions
 from isac.runtime.execution.run_dir import open_run
 from isac.runtime.execution.selection import (
     RowFilter,
@@ -49,6 +50,7 @@ class ExecConfig:
     verify: bool = True  # refuse manifests that do not match their directory's isac.lock.json
     max_error_rate: float = DEFAULT_MAX_ERROR_RATE  # share of error records above which exec fails
     max_response_chars: int = DEFAULT_MAX_RESPONSE_CHARS  # longer responses are cut (and marked)
+    ray: RayOptions | None = None  # run the adapter on Ray replicas (isac[ray]); None: in this process
 
 
 def plan_work(
@@ -144,7 +146,14 @@ def execute(
     data_root = resolve_exec_data_root(config.data_root)
 
     owns_adapter = adapter is None
-    model = adapter if adapter is not None else build_adapter(config.model, config.options)
+    if adapter is not None:
+        model: ModelAdapter = adapter
+    elif config.ray is not None:
+        from isac.runtime.execution.ray_backend import RayReplicaPool
+
+        model = RayReplicaPool(config.model, config.options, config.ray, data_root)
+    else:
+        model = build_adapter(config.model, config.options)
     try:
         run = open_run(config.out, fingerprint=model.fingerprint(), manifests=files, data_root=data_root)
         try:

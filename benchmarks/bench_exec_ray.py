@@ -1,0 +1,80 @@
+"""Rows/s of `isac exec hf:` on the tiny Qwen2-Audio: local, `--ray` with 1 replica, `--ray` with 2.
+
+In-process (`execute`, as the CLI runs it) on a local Ray cluster started once; each run has a fresh run
+directory. Rows/s is the run summary's (execution only: replica start-up and model loading come
+before it). The overhead of `--ray` is the local run's rows/s over the 1-replica Ray run's (target
+<= 1.10). On 2 cores two replicas compete for the same CPUs, so 2 vs 1 shows dispatch, not scaling.
+
+    .venv/bin/python benchmarks/bench_exec_ray.py [--rows 48] [--batch-size 4] [--new-tokens 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "runtime"))
+
+from exec_helpers import row, write_manifest, write_tone  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=48)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--new-tokens", type=int, default=8)
+    args = parser.parse_args()
+
+    import ray
+
+    from isac.runtime.adapters.base import AdapterOptions
+    from isac.runtime.execution.ray_backend import RayOptions
+    from isac.runtime.execution.runner import ExecConfig, execute
+    from isac.runtime.tiny_models import build_tiny_qwen2_audio
+
+    with tempfile.TemporaryDirectory(prefix="isac-bench-ray-") as scratch:
+        root = Path(scratch)
+        checkpoint = build_tiny_qwen2_audio(root / "tiny", seed=0)
+        rows = [row(i) for i in range(args.rows)]
+        for index, item in enumerate(rows):
+            write_tone(root / "data" / item.audio, seconds=1.0 + index % 3)
+        manifest = write_manifest(root / "m" / "f-asr.jsonl", rows)
+        ray.init(num_cpus=os.cpu_count() or 2, include_dashboard=False, log_to_driver=False)
+        options = AdapterOptions(device="cpu", max_new_tokens=args.new_tokens)
+        rates: dict[str, float] = {}
+        plans = [
+            ("local", None),
+            ("ray, 1 replica", RayOptions(replicas=1)),
+            ("ray, 2 replicas", RayOptions(replicas=2)),
+        ]
+        for name, ray_options in plans:
+            config = ExecConfig(
+                manifests=(str(manifest),), model=f"hf:{checkpoint}", out=root / name.replace(" ", "_"),
+                data_root=root / "data", batch_size=args.batch_size, options=options, progress=False,
+                ray=ray_options,
+            )  # fmt: skip
+            summary = execute(config)
+            if summary.errors:
+                print(f"{name}: {summary.errors} error records", file=sys.stderr)
+                return 1
+            rates[name] = summary.executed / summary.wall_s
+            print(f"{name:>16}: {rates[name]:7.2f} rows/s ({summary.executed} rows, {summary.wall_s:.1f} s)")
+        ray.shutdown()
+        print(
+            f"overhead of --ray with 1 replica: {rates['local'] / rates['ray, 1 replica']:.2f}x "
+            "(target <= 1.10)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
