@@ -7,7 +7,7 @@ summed row statistics of the database and rounded as the official per-task scrip
 METEOR, S2TT bp and len_ratio 4). Pooling follows the official scripts: D `case` and `robust` pool
 their two variants for ASR/SER/GR but stay split (upper_case/lower_case, grammar_robust/syntax_robust)
 for S2TT/AAC; `all` pools every variant of a task; N pools the separator and JSON branches per subtask
-count. CIDEr-D and ROUGE-L are not computed by isac and are left out.
+count. CIDEr-D and ROUGE-L are not stored per row and are left out (score-official computes them).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 WER: jiwer corpus WER x100 on whisper-normalised texts. BLEU: sacrebleu corpus BLEU, tokenize="zh",
 every other option default. METEOR: METEOR 1.5 (Java) after PTB tokenisation, through
-`isac.runtime.scoring.metrics`; None when that route is unavailable (written "N/A").
+`isac.runtime.scoring.metrics`; None when that route is unavailable (written "N/A"). CIDEr-D and
+ROUGE-L: the COCO caption scorers' definitions (`metrics.cider`, `metrics.rouge`) on PTB-tokenised texts,
+each group scored as its own corpus; None without Java and the CoreNLP jar.
 """
 
 from __future__ import annotations
@@ -111,3 +113,44 @@ def grouped_meteor(
         return {name: corpus_meteor([stats[i] for i in rows], scorer).value for name, rows in groups.items()}
     except Exception:  # the official F script also reports "N/A" on any failure
         return None
+
+
+@dataclass(frozen=True)
+class CaptionFigures:
+    """CIDEr-D and ROUGE-L of one group of captions."""
+
+    cider_d: float
+    rouge_l: float
+
+
+def grouped_caption_metrics(
+    candidates: Sequence[str], references: Sequence[Sequence[str]], groups: Mapping[str, Sequence[int]]
+) -> dict[str, CaptionFigures] | None:
+    """CIDEr-D and ROUGE-L per group of rows, each group a corpus of its own (its own idf), as the
+    official scorer calls the COCO scorers once per group. Texts are PTB-tokenised once (one JVM);
+    None when the tokenizer cannot run here."""
+    from isac.runtime.scoring.metrics.cider import corpus_cider_d
+    from isac.runtime.scoring.metrics.java_tools import find_java_tools
+    from isac.runtime.scoring.metrics.ptb_tokenizer import ptb_tokenize
+    from isac.runtime.scoring.metrics.rouge import corpus_rouge_l
+
+    try:
+        tools = find_java_tools()
+        widths = [len(refs) for refs in references]
+        flat = [*candidates, *(ref for refs in references for ref in refs)]
+        tokens = ptb_tokenize(flat, tools.java, tools.corenlp_jar)
+    except ScoringError:
+        return None
+    hyps = tokens[: len(candidates)]
+    refs: list[list[str]] = []
+    start = len(candidates)
+    for width in widths:
+        refs.append(tokens[start : start + width])
+        start += width
+    return {
+        name: CaptionFigures(
+            cider_d=corpus_cider_d([hyps[i] for i in rows], [refs[i] for i in rows]),
+            rouge_l=corpus_rouge_l([hyps[i] for i in rows], [refs[i] for i in rows]),
+        )
+        for name, rows in groups.items()
+    }

@@ -106,21 +106,26 @@ def build_table(samples: Sequence[Sample], entry: Callable[[Sequence[Sample]], E
 def build_aac_table(samples: Sequence[Sample], order: str, meteor_enabled: bool = True) -> Table:
     """{"ifr", "METEOR", "CIDEr-D", "ROUGE-L"} per group and `all`; every row is METEOR-scored once.
 
-    METEOR is "N/A" when the Java route is unavailable. CIDEr-D and ROUGE-L are not reproduced (the
-    official aggregation never reads them) and are written "N/A". `meteor_enabled=False` skips the
-    (slow to start) jar and writes METEOR "N/A" too.
+    METEOR is "N/A" when the Java route is unavailable, or skipped with `meteor_enabled=False` (the jar
+    is slow to start). CIDEr-D and ROUGE-L need only the PTB tokenizer (Java + CoreNLP jar), so they are
+    computed either way, "N/A" without Java.
     """
     groups = _grouped(samples, order)
     everything = {**groups, "\0all": list(range(len(samples)))}
-    meteor = None
-    if meteor_enabled:
-        hypotheses, references = [s.hypothesis for s in samples], [s.references for s in samples]
-        meteor = metrics.grouped_meteor(hypotheses, references, everything)
+    hypotheses, references = [s.hypothesis for s in samples], [s.references for s in samples]
+    meteor = metrics.grouped_meteor(hypotheses, references, everything) if meteor_enabled else None
+    captions = metrics.grouped_caption_metrics(hypotheses, references, everything)
 
     def entry(name: str) -> Entry:
         rows = [samples[i] for i in everything[name]]
         value = NOT_AVAILABLE if meteor is None else round(meteor[name], 4)
-        return {"ifr": ifr(rows), "METEOR": value, "CIDEr-D": NOT_AVAILABLE, "ROUGE-L": NOT_AVAILABLE}
+        figures = None if captions is None else captions[name]
+        return {
+            "ifr": ifr(rows),
+            "METEOR": value,
+            "CIDEr-D": NOT_AVAILABLE if figures is None else round(figures.cider_d, 4),
+            "ROUGE-L": NOT_AVAILABLE if figures is None else round(figures.rouge_l, 4),
+        }
 
     return _ordered({name: entry(name) for name in groups}, entry("\0all"), order)
 

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 DPI = 100
-RADAR_SIZE = (7.0, 6.0)
+RADAR_SIZE = (8.0, 8.0)
 BAR_SIZE = (7.0, 4.2)
 _LEGEND_LABEL_CHARS = 40
 # Qualitative palette (matplotlib's tab10), cycled when there are more models than colours.
@@ -42,6 +42,26 @@ class Series:
     values: tuple[float, ...]
 
 
+# Line styles and markers cycled independently of the colours, so two models that share a colour (more
+# than ten) or a polygon (equal scores) still differ; marker sizes shrink with the index, so a model
+# drawn later sits inside an earlier model's marker instead of hiding it.
+_LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+
+
+def style(index: int) -> dict[str, object]:
+    """Colour, line style, marker and sizes of the index-th model's radar line."""
+    return {
+        "color": colour(index),
+        "linestyle": _LINE_STYLES[index % len(_LINE_STYLES)],
+        "marker": _MARKERS[index % len(_MARKERS)],
+        "markersize": max(4.0, 11.0 - 1.5 * (index % 6)),
+        "linewidth": max(1.2, 2.6 - 0.3 * (index % 6)),
+        "markerfacecolor": "none" if index % 2 else colour(index),
+        "markeredgewidth": 1.6,
+    }
+
+
 def colour(index: int) -> str:
     """The colour of the index-th model, stable across all figures of a report."""
     return _COLOURS[index % len(_COLOURS)]
@@ -61,27 +81,38 @@ def _png(figure: Figure) -> bytes:
 def radar_png(
     title: str, labels: Sequence[str], series: Sequence[Series], maximum: float, ticks: Sequence[float]
 ) -> bytes:
-    """A radar chart over the axes `labels` with one closed polygon per series, radii from 0 to `maximum`."""
+    """A radar chart over the axes `labels` with one closed polygon per series, radii from 0 to `maximum`.
+
+    Each model has its own colour, line style and marker (see `style`), a faint fill, and the legend
+    sits under the chart in up to three columns at a size readable at 100 % zoom.
+    """
     figure = Figure(figsize=RADAR_SIZE, dpi=DPI)
-    axes = figure.add_subplot(projection="polar")
+    axes = figure.add_axes((0.12, 0.2, 0.76, 0.7), projection="polar")
     angles = [2 * math.pi * index / len(labels) for index in range(len(labels))]
     axes.set_theta_offset(math.pi / 2)  # first axis (D1) at the top, then clockwise
     axes.set_theta_direction(-1)
     axes.set_xticks(angles)
-    axes.set_xticklabels(list(labels))
+    axes.set_xticklabels(list(labels), fontsize=12)
     axes.set_ylim(0, maximum)
     axes.set_yticks(list(ticks))
-    axes.set_yticklabels([f"{tick:g}" for tick in ticks], fontsize=7, color="#555555")
+    axes.set_yticklabels([f"{tick:g}" for tick in ticks], fontsize=9, color="#555555")
     for index, one in enumerate(series):
         values = [min(max(value, 0.0), maximum) for value in one.values]
         closed_angles = [*angles, angles[0]]
         closed_values = [*values, values[0]]
-        axes.plot(closed_angles, closed_values, color=colour(index), linewidth=1.6, label=_short(one.label))
-        axes.fill(closed_angles, closed_values, color=colour(index), alpha=0.12)
-    axes.set_title(title, pad=18)
+        axes.plot(closed_angles, closed_values, label=_short(one.label), zorder=2 + index, **style(index))
+        axes.fill(closed_angles, closed_values, color=colour(index), alpha=0.06, zorder=1)
+    axes.set_title(title, pad=20, fontsize=14)
     if series:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.04, 1.02), fontsize=8, frameon=False)
-    figure.subplots_adjust(left=0.06, right=0.68, top=0.86, bottom=0.08)
+        figure.legend(
+            *axes.get_legend_handles_labels(),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.12),
+            ncols=min(3, len(series)),
+            fontsize=11,
+            frameon=False,
+            handlelength=3.2,
+        )
     return _png(figure)
 
 

@@ -5,9 +5,10 @@ Both renderings (markdown and HTML) take a `ReportDocument`, so they cannot disa
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from isac.runtime.reporting.charts import Series
 from isac.runtime.reporting.records import FailureExample, ReportData
@@ -18,7 +19,12 @@ from isac.runtime.reporting.tables import (
     axis_values,
     class_table,
     headline_table,
+    headline_with_intervals,
+    metric_table,
+    paper_table,
+    provenance_table,
     runs_table,
+    variant_tables,
     worst_table,
 )
 
@@ -34,7 +40,8 @@ INTRODUCTION = (
 )
 FAILURES_INTRODUCTION = (
     "The first non-compliant responses (by row id) of every variant, with the instruction that produced "
-    "them. Long texts are cut."
+    "them and the reason the format check gave (default rules). Long texts are cut; characters that "
+    "do not print (control, zero-width, direction marks) are shown as escapes such as \\x1b or \\u200b."
 )
 
 
@@ -47,6 +54,7 @@ class Example:
     instruction: str
     response: str | None
     error: str | None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,24 +101,69 @@ class ReportDocument:
     radar_ifr: tuple[Series, ...]
     radar_rps: tuple[Series, ...]
     area_bars: tuple[Series, ...]
+    summary: Table | None = None
+    provenance: Table | None = None
+    metrics: Table | None = None
+    variants: tuple[Table, ...] = ()
+    paper: Table | None = None
+    scale_notes: tuple[str, ...] = ()
+    examples_per_variant: int = 3
+
+    @property
+    def sections(self) -> tuple[tuple[str, str], ...]:
+        """(anchor, title) of every section, in reading order: the table of contents."""
+        found = [
+            ("summary", "Summary"),
+            ("provenance", "Provenance"),
+            ("charts", "Charts"),
+            ("axes", "Radar axes"),
+            ("classes", "Scores per class and task"),
+            ("variants", "Every variant"),
+            ("worst", "Worst variants"),
+            ("failures", "Why models failed"),
+        ]
+        if self.paper is not None:
+            found.append(("paper", "Comparison with the paper"))
+        return tuple(found)
 
 
-# C0/C1 control characters other than tab and newline (a random model emits NUL, ESC, ...): they make
-# files "binary" to tools and can drive terminals, so they are shown as visible escapes instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+def _escape(character: str) -> str:
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
-    """`text` with control characters replaced by `\\xNN` escapes."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """`text` with every character that does not print (C0/C1 controls such as NUL and ESC, zero-width
+    and direction marks, other separators) replaced by a `\\xNN`/`\\uNNNN` escape; newline, tab and the
+    plain space stay. Such characters make files "binary" to tools, drive terminals or reorder text."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t " else _escape(ch) for ch in text)
 
 
 def clip(text: str, limit: int) -> str:
-    """`text` made visible and cut to `limit` characters, marking the cut and how much was dropped."""
-    text = visible(text)
+    """`text` cut to `limit` characters (marking the cut and how much was dropped), then made visible."""
     if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+        return visible(text)
+    return f"{visible(text[:limit])}… [{len(text) - limit} more characters]"
+
+
+def failure_reason(failure: FailureExample) -> str:
+    """Why the example's check failed, from its row's checker (default rules); never raises."""
+    from isac.compiler.rows import CheckerSpec
+    from isac.runtime.scoring.checkers import compile_checker
+
+    if failure.response is None:
+        return "no response: the model call failed"
+    try:
+        spec = json.loads(failure.checker)
+        checker = compile_checker(CheckerSpec(kind=spec["kind"], params=spec.get("params") or {}))
+        reason = checker.explain(failure.response)
+    except Exception as error:  # a report must not fail on an unknown or plug-in checker
+        return f"reason unavailable ({type(error).__name__})"
+    if reason == "follows the format":
+        return "accepted by the default rules; rejected by the run's scoring profile"
+    return reason
 
 
 def failure_groups(failures: Iterable[FailureExample], models: Iterable[str]) -> tuple[ModelFailures, ...]:
@@ -141,6 +194,7 @@ def failure_groups(failures: Iterable[FailureExample], models: Iterable[str]) ->
                             if failure.response is None
                             else clip(failure.response, RESPONSE_CHARS),
                             error=None if failure.error is None else clip(failure.error, RESPONSE_CHARS),
+                            reason=failure_reason(failure),
                         )
                         for failure in ordered
                     ),
@@ -150,7 +204,22 @@ def failure_groups(failures: Iterable[FailureExample], models: Iterable[str]) ->
     return tuple(result)
 
 
-def build_document(data: ReportData) -> ReportDocument:
+def scale_notes(records: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """One line per model whose runs are not at the paper's full scale, with the first reasons."""
+    notes: dict[str, list[str]] = {}
+    for record in records:
+        scale = record.get("scale") or {}
+        if not scale.get("comparable_with_paper"):
+            notes.setdefault(str(record.get("model")), []).extend(scale.get("reasons") or [])
+    lines = []
+    for model, reasons in sorted(notes.items()):
+        unique = list(dict.fromkeys(reasons))
+        more = f" (and {len(unique) - 3} more)" if len(unique) > 3 else ""
+        lines.append(f"{model}: not comparable with the paper: {'; '.join(unique[:3])}{more}.")
+    return tuple(lines)
+
+
+def build_document(data: ReportData, *, examples: int = 3) -> ReportDocument:
     """Arrange the queried data into the report's tables, chart series and failure groups."""
     models = data.models
     tables = tuple(
@@ -159,7 +228,15 @@ def build_document(data: ReportData) -> ReportDocument:
         if (table := class_table(dimension, data.classes, models, data.layout)) is not None
     )
     areas = {area.model: area for area in data.areas}
+    records = [dict(record) for record in data.provenance]
     return ReportDocument(
+        summary=headline_with_intervals(data),
+        provenance=provenance_table(records) if records else None,
+        metrics=metric_table(records) if records else None,
+        variants=variant_tables(data),
+        paper=paper_table(data) if data.published else None,
+        scale_notes=scale_notes(records),
+        examples_per_variant=examples,
         source=data.source,
         models=models,
         headline=headline_table(data),

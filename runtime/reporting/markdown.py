@@ -7,6 +7,7 @@ headings has markdown and HTML punctuation backslash-escaped.
 
 from __future__ import annotations
 
+import html
 import re
 
 from isac.runtime.reporting.document import FAILURES_INTRODUCTION, INTRODUCTION, Example, ReportDocument
@@ -46,7 +47,9 @@ def table(table: Table) -> str:
 
 def _example(example: Example) -> str:
     parts = [
-        f"Row {escape(example.row_id)} ({escape(example.task)}), instruction:",
+        f"Row {escape(example.row_id)} ({escape(example.task)}): **{escape(example.reason)}**",
+        "",
+        "Instruction:",
         "",
         fenced(example.instruction),
     ]
@@ -59,20 +62,42 @@ def _example(example: Example) -> str:
     return "\n".join(parts)
 
 
+def slug(title: str) -> str:
+    """The anchor GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+
+
+def _details(summary: str, body: list[str]) -> list[str]:
+    """A collapsed block (GitHub renders <details>); the summary is HTML-escaped text."""
+    return [f"<details><summary>{html.escape(summary)}</summary>", "", *body, "</details>", ""]
+
+
 def render_markdown(document: ReportDocument, images: dict[str, str]) -> str:
     """The whole report; `images` maps a figure key (radar_ifr, radar_rps, area_ratios) to its file name."""
+    titles = dict(document.sections)
     out = [
         "# ISA-Bench report",
         "",
         f"Scores from `{document.source}`; models: {', '.join(escape(model) for model in document.models)}.",
         "",
+        "**Contents:** " + " · ".join(f"[{title}](#{slug(title)})" for _, title in document.sections),
+        "",
         INTRODUCTION,
         "",
-        "## Headline",
-        "",
-        table(document.areas),
-        "",
     ]
+    if document.scale_notes:
+        out += ["> **Not comparable with the published leaderboard.**", ">"]
+        out += [f"> - {escape(note)}" for note in document.scale_notes]
+        out += [""]
+    out += [f"## {titles['summary']}", ""]
+    if document.summary is not None:
+        out += [table(document.summary), ""]
+    out += [table(document.areas), "", f"## {titles['provenance']}", ""]
+    if document.provenance is not None and document.metrics is not None:
+        out += [table(document.provenance), "", table(document.metrics), ""]
+    else:
+        out += ["No provenance recorded (the database was scored by an older isac).", ""]
+    out += [table(document.runs), "", f"## {titles['charts']}", ""]
     captions = {
         "radar_ifr": "IFR per axis",
         "radar_rps": "RPS per axis",
@@ -81,20 +106,26 @@ def render_markdown(document: ReportDocument, images: dict[str, str]) -> str:
     for key, caption in captions.items():
         if key in images:
             out += [f"![{caption}]({images[key]})", ""]
-    out += [table(document.axis_ifr), "", table(document.axis_rps), "", table(document.runs), ""]
-    out += ["## Scores per class and task", ""]
+    out += [f"## {titles['axes']}", "", table(document.axis_ifr), "", table(document.axis_rps), ""]
+    out += [f"## {titles['classes']}", ""]
     for dimension_table in document.dimension_tables:
         out += [table(dimension_table), ""]
-    out += ["## Worst variants", "", table(document.worst), ""]
-    out += ["## Why models failed", ""]
-    out += [FAILURES_INTRODUCTION, ""]
+    out += [f"## {titles['variants']}", ""]
+    for variant_table in document.variants:
+        out += _details(f"{variant_table.title} ({len(variant_table.rows)} rows)", [table(variant_table), ""])
+    out += [f"## {titles['worst']}", "", table(document.worst), ""]
+    out += [f"## {titles['failures']}", ""]
+    out += [f"{FAILURES_INTRODUCTION} At most {document.examples_per_variant} examples per variant.", ""]
     for model_failures in document.failures:
         out += [f"### {escape(model_failures.model)}", ""]
         if not model_failures.groups:
             out += ["No non-compliant responses.", ""]
             continue
         for group in model_failures.groups:
-            out += [f"#### {escape(group.heading)}", ""]
+            body: list[str] = []
             for example in group.examples:
-                out += [_example(example), ""]
+                body += [_example(example), ""]
+            out += _details(group.heading, body)
+    if document.paper is not None:
+        out += [f"## {titles['paper']}", "", table(document.paper), ""]
     return "\n".join(out).rstrip("\n") + "\n"

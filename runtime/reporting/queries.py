@@ -6,19 +6,25 @@ from pathlib import Path
 
 import duckdb
 
-from isac.compiler.errors import ScoringError
+from isac.compiler.errors import IsacError, ScoringError
 from isac.runtime.reporting.records import (
+    AreaInterval,
     AreaRatio,
     AxisScore,
+    BootstrapInfo,
     ClassScore,
     FailureExample,
     Layout,
+    ModelCounts,
+    PublishedScore,
     ReportData,
     ReportError,
     RunSummary,
+    VariantRow,
     VariantScore,
 )
 from isac.runtime.scoring.db.schema import open_database
+from isac.runtime.scoring.provenance import load_provenance
 
 _RUNS = """
 SELECT model, string_agg(DISTINCT profile, ', ' ORDER BY profile), count(*), sum(rows_total),
@@ -64,7 +70,7 @@ WITH verdicts AS (
 judged AS (
     SELECT
         ru.model, r.dimension, r.variation_class, r.variant, r.task, r.id AS row_id, r.instruction,
-        p.response, p.error, v.compliant,
+        p.response, p.error, v.compliant, r.checker, r.subtasks,
         row_number() OVER (
             PARTITION BY ru.model, r.dimension, r.variation_class, r.variant, v.compliant
             ORDER BY r.id, ru.run_id
@@ -78,11 +84,92 @@ judged AS (
     WINDOW group_rows AS (PARTITION BY ru.model, r.dimension, r.variation_class, r.variant)
 )
 SELECT model, dimension, variation_class, variant, task, row_id, instruction, response, error, rank,
-       failed, total
+       failed, total, CAST(checker AS VARCHAR), subtasks
 FROM judged
 WHERE NOT compliant AND rank <= ?
 ORDER BY model, dimension, variation_class, variant, rank
 """
+
+
+# Items (distinct audio clips of a data set) and rows per (model, variant, task): the n of every cell.
+_ITEMS = """
+SELECT ru.model, r.dimension, r.variation_class, r.variant, s.subtask AS task,
+       count(DISTINCT (r.dataset, r.item_id)) AS items
+FROM run_rows AS rr
+JOIN runs AS ru ON ru.run_id = rr.run_id
+JOIN rows AS r ON r.id = rr.row_id
+CROSS JOIN unnest(r.subtasks) AS s(subtask)
+GROUP BY ALL
+"""
+
+_VARIANTS = f"""
+WITH items AS ({_ITEMS})
+SELECT m.model, m.dimension, m.variation_class, m.variant, m.task, m.metric, m.higher_is_better,
+       m.ifr, m.value, m.n, coalesce(i.items, 0)
+FROM metric_if AS m
+LEFT JOIN items AS i USING (model, dimension, variation_class, variant, task)
+"""
+
+_VARIANT_CI = """
+SELECT model, dimension, variation_class, variant, task, ifr_lo, ifr_hi, value_lo, value_hi
+FROM metric_if_ci
+"""
+
+_COUNTS = """
+SELECT ru.model, count(DISTINCT (r.dataset, r.item_id)), count(*) FILTER (WHERE rr.row_id IS NOT NULL)
+FROM runs AS ru JOIN run_rows AS rr ON rr.run_id = ru.run_id JOIN rows AS r ON r.id = rr.row_id
+GROUP BY ru.model ORDER BY ru.model
+"""
+
+
+def _table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _variants(connection: duckdb.DuckDBPyConnection) -> tuple[VariantRow, ...]:
+    """Every variant cell with its counts, and its interval when `metric_if_ci` exists."""
+    intervals: dict[tuple[object, ...], tuple[object, ...]] = {}
+    if _table_exists(connection, "metric_if_ci"):
+        intervals = {line[:5]: line[5:] for line in connection.execute(_VARIANT_CI).fetchall()}
+    rows = []
+    for line in connection.execute(_VARIANTS).fetchall():
+        bounds = intervals.get(tuple(line[:5]), (None, None, None, None))
+        rows.append(VariantRow(*line, *bounds))
+    return tuple(rows)
+
+
+def _bootstrap(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[BootstrapInfo | None, tuple[AreaInterval, ...]]:
+    if not (_table_exists(connection, "bootstrap_info") and _table_exists(connection, "area_ratios_ci")):
+        return None, ()
+    line = connection.execute(
+        "SELECT method, resamples, seed, confidence, models, meteor_fixed FROM bootstrap_info LIMIT 1"
+    ).fetchone()
+    if line is None:
+        return None, ()
+    info = BootstrapInfo(line[0], line[1], line[2], line[3], tuple(line[4] or ()), tuple(line[5] or ()))
+    areas = connection.execute(
+        "SELECT model, ifr_area_lo, ifr_area_hi, rps_area_lo, rps_area_hi FROM area_ratios_ci ORDER BY model"
+    ).fetchall()
+    return info, tuple(AreaInterval(*area) for area in areas)
+
+
+def published_scores() -> tuple[PublishedScore, ...]:
+    """The published leaderboard's area ratios (ISA-Bench v1, the official aggregation over the
+    published metrics), or nothing when the bundled data cannot be read."""
+    try:
+        from isac.runtime.isa_v1.aggregate import score_models
+        from isac.runtime.isa_v1.leaderboard import REPORTED_MODELS
+        from isac.runtime.isa_v1.merged import load_published
+
+        scores = score_models(load_published(), REPORTED_MODELS)
+    except (IsacError, OSError, ValueError):
+        return ()
+    return tuple(PublishedScore(score.model, score.ifr_area, score.rps_area) for score in scores)
 
 
 def read_report_data(db_path: Path, *, examples: int = 3, worst: int = 5) -> ReportData:
@@ -114,6 +201,11 @@ def _read(connection: duckdb.DuckDBPyConnection, source: str, examples: int, wor
         axis_dimensions=tuple(dimension for _, dimension in axes),
         digits=dict(connection.execute("SELECT DISTINCT metric, digits FROM tasks").fetchall()),
     )
+    bootstrap, area_intervals = _bootstrap(connection)
+    provenance = tuple(load_provenance(connection))
+    comparable = bool(provenance) and all(
+        record.get("scale", {}).get("comparable_with_paper") for record in provenance
+    )
     return ReportData(
         source=source,
         runs=runs,
@@ -122,7 +214,14 @@ def _read(connection: duckdb.DuckDBPyConnection, source: str, examples: int, wor
         axes=tuple(AxisScore(*line) for line in connection.execute(_AXES).fetchall()),
         areas=tuple(AreaRatio(*line) for line in connection.execute(_AREAS).fetchall()),
         failures=tuple(
-            FailureExample(*line) for line in connection.execute(_FAILURES, [max(0, examples)]).fetchall()
+            FailureExample(*line[:-1], tuple(line[-1] or ()))
+            for line in connection.execute(_FAILURES, [max(0, examples)]).fetchall()
         ),
         layout=layout,
+        variants=_variants(connection),
+        area_intervals=area_intervals,
+        bootstrap=bootstrap,
+        counts=tuple(ModelCounts(*line) for line in connection.execute(_COUNTS).fetchall()),
+        provenance=provenance,
+        published=published_scores() if comparable else (),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from isac.compiler.errors import IsacError
 
@@ -131,6 +132,71 @@ class FailureExample:
     rank: int
     failed: int
     total: int
+    checker: str = "{}"
+    subtasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """One cell of the full per-variant table: IFR and Metric_IF of (model, dimension, class, variant,
+    task) with its counts; the `_lo`/`_hi` bounds are None unless `isac bootstrap` wrote `metric_if_ci`."""
+
+    model: str
+    dimension: str
+    variation_class: str
+    variant: str
+    task: str
+    metric: str
+    higher_is_better: bool
+    ifr: float
+    value: float | None
+    n: int
+    items: int
+    ifr_lo: float | None = None
+    ifr_hi: float | None = None
+    value_lo: float | None = None
+    value_hi: float | None = None
+
+
+@dataclass(frozen=True)
+class AreaInterval:
+    """Bootstrap interval of a model's two area ratios (from `area_ratios_ci`)."""
+
+    model: str
+    ifr_lo: float | None
+    ifr_hi: float | None
+    rps_lo: float | None
+    rps_hi: float | None
+
+
+@dataclass(frozen=True)
+class BootstrapInfo:
+    """How the `*_ci` tables were computed (`bootstrap_info`)."""
+
+    method: str
+    resamples: int
+    seed: int
+    confidence: float
+    models: tuple[str, ...]
+    meteor_fixed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelCounts:
+    """Distinct audio items and scored rows of one model label."""
+
+    model: str
+    items: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class PublishedScore:
+    """A published leaderboard row (the paper's values, as published)."""
+
+    model: str
+    ifr_area: float
+    rps_area: float
 
 
 @dataclass(frozen=True)
@@ -145,6 +211,12 @@ class ReportData:
     areas: tuple[AreaRatio, ...]
     failures: tuple[FailureExample, ...]
     layout: Layout
+    variants: tuple[VariantRow, ...] = ()
+    area_intervals: tuple[AreaInterval, ...] = ()
+    bootstrap: BootstrapInfo | None = None
+    counts: tuple[ModelCounts, ...] = ()
+    provenance: tuple[Mapping[str, Any], ...] = ()
+    published: tuple[PublishedScore, ...] = ()
 
     @property
     def models(self) -> tuple[str, ...]:

@@ -51,7 +51,9 @@ def write_report(db_path: Path, out_dir: Path, *, examples: int = 3, worst: int 
     `examples` non-compliant responses are shown per (model, variant); `worst` lowest-IFR variants
     per model. Each file is replaced atomically, so a reader never sees a half-written report.
     """
-    document = build_document(read_report_data(Path(db_path), examples=examples, worst=worst))
+    document = build_document(
+        read_report_data(Path(db_path), examples=examples, worst=worst), examples=examples
+    )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     images = render_images(document)

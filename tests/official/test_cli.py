@@ -9,6 +9,7 @@ import pytest
 
 from isac.runtime.cli import main
 from isac.runtime.isa_v1.leaderboard import REPORTED_MODELS
+from isac.runtime.scoring.metrics.java_tools import java_available
 
 RESULTS = Path(__file__).parent / "fixtures" / "results"
 MODEL = "fixture"
@@ -25,6 +26,10 @@ def test_score_official_round_trips_into_the_leaderboard(
     )
     merged = json.loads(out.read_text(encoding="utf-8"))
     assert list(merged) == [MODEL]
+    if java_available():
+        # Without METEOR only its 18 AAC cells (10 D groups, 8 F groups) stay "N/A": CIDEr-D and
+        # ROUGE-L are computed (they need only the PTB tokenizer).
+        assert out.read_text(encoding="utf-8").count('"N/A"') == 18
     assert set(merged[MODEL]) == {"d", "f", "n"}
     assert list(merged[MODEL]["n"]) == ["only"]
     capsys.readouterr()
@@ -87,3 +92,18 @@ def test_leaderboard_table_and_empty(capsys: pytest.CaptureFixture[str]) -> None
     text = capsys.readouterr().out
     assert "desta2.5-audio" in text and "70.3" in text and "-modified" not in text
     assert main(["leaderboard"]) == 2
+
+
+@pytest.mark.java
+@pytest.mark.slow
+def test_score_official_writes_every_aac_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from isac.runtime.isa_v1.metrics import meteor_available
+
+    if not meteor_available():
+        pytest.skip("METEOR 1.5 needs Java and the pycocoevalcap jars")
+    out = tmp_path / "merged.json"
+    assert main(["score-official", str(RESULTS), "--model-name", MODEL, "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert '"N/A"' not in text
+    aac = json.loads(text)[MODEL]["f"]["aac"]
+    assert all(isinstance(aac[group][key], float) for group in aac for key in ("CIDEr-D", "ROUGE-L"))

@@ -89,7 +89,7 @@ def test_charts_are_deterministic_pngs(report: ReportFiles, tmp_path: Path, scor
         payload = image.read_bytes()
         assert payload[:8] == b"\x89PNG\r\n\x1a\n" and len(payload) > 5000
         assert payload == (again.out_dir / image.name).read_bytes()
-    assert png_size((report.out_dir / "radar_ifr.png").read_bytes()) == (700, 600)
+    assert png_size((report.out_dir / "radar_ifr.png").read_bytes()) == (800, 800)
     assert png_size((report.out_dir / "area_ratios.png").read_bytes()) == (700, 420)
     assert report.html.read_bytes() == again.html.read_bytes()
 
@@ -102,7 +102,8 @@ def test_html_embeds_the_charts_and_needs_no_other_file(report: ReportFiles) -> 
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.split(",", 1)[1]) == (report.out_dir / name).read_bytes()
     assert "<link" not in html and "http://" not in html and "https://" not in html
-    assert html.count("<table") == 8  # areas, axis IFR, axis RPS, runs, D, F, N, worst
+    # summary, areas, provenance, metrics, runs, axis IFR, axis RPS, D, F, N, 3 variant tables, worst
+    assert html.count("<table") == 14
 
 
 def test_html_escapes_responses_and_instructions(report: ReportFiles) -> None:

@@ -47,7 +47,9 @@ class CheckerKind(Generic[P]):
     subtasks a composite kind's params name, or None for single-task kinds (which answer the one subtask
     of their row). `render` is the inverse of `extract`: the ideal response carrying the given answers
     (in subtask order) in this format. It is the one renderer of ideal answers: the oracle adapter and
-    training targets use it, so both pass this very checker.
+    training targets use it, so both pass this very checker. `explain` (optional, pure) says in a few
+    words why a response that `extract` rejects breaks the format ("missing prefix 'Answer:'"); kinds
+    without one get a generic reason.
     """
 
     name: str
@@ -55,6 +57,7 @@ class CheckerKind(Generic[P]):
     extract: Callable[[str, P], Answers | None]
     fixed_subtasks: Callable[[P], tuple[str, ...] | None] = no_fixed_subtasks
     render: Callable[[Answers, P], str] | None = None
+    explain: Callable[[str, P], str] | None = None
 
     def parse_params(self, raw: Mapping[str, Any]) -> P:
         """Validate raw manifest params; ScoringError names this kind, the param and what was expected."""
@@ -78,6 +81,21 @@ class CompiledChecker:
         if answers is None:
             return CheckResult(False, MappingProxyType(dict.fromkeys(names, "")))
         return CheckResult(True, MappingProxyType(dict(zip(names, answers, strict=True))))
+
+    def explain(self, response: str | None) -> str:
+        """Why `response` is not compliant with this checker, in a few words (for reports).
+
+        Pure and never raising on a response; a compliant response gets "follows the format".
+        """
+        if response is None:
+            return "no response: the model call failed"
+        if self.kind.extract(response, self.params) is not None:
+            return "follows the format"
+        if not response.strip():
+            return "empty response"
+        if self.kind.explain is None:
+            return f"does not follow the {self.kind.name} format"
+        return self.kind.explain(response, self.params)
 
     def render(self, answers: Answers) -> str:
         """The ideal response carrying `answers` (in the order of `subtask_names`) in this format."""

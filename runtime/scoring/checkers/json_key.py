@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from .base import Answers, CheckerKind
-from .jsontext import parse_object
+from .jsontext import lookup, object_problem, parse_object, value_problem
 from .params import CheckerParams, NonBlankText
 
 KIND = "json_key"
@@ -36,4 +36,13 @@ def render(answers: Answers, params: JsonKeyParams) -> str:
     return json.dumps({params.key: answers[0]}, ensure_ascii=False)
 
 
-CHECKER = CheckerKind(KIND, JsonKeyParams, extract, render=render)
+def explain(response: str, params: JsonKeyParams) -> str:
+    """`JSON key 'text' absent`, `invalid JSON`, ..."""
+    problem = object_problem(response)
+    if problem is not None:
+        return problem
+    value = lookup(parse_object(response) or {}, params.key)
+    return value_problem(value, params.key) or "does not follow the json_key format"
+
+
+CHECKER = CheckerKind(KIND, JsonKeyParams, extract, render=render, explain=explain)

@@ -15,9 +15,9 @@ from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from .base import Answers, CheckerKind
 from .composite import CompositeParams, composite_subtasks
-from .jsontext import parse_object
+from .jsontext import lookup, object_problem, parse_object, value_problem
 from .params import NonBlankTexts, distinct
-from .textutil import match_label
+from .textutil import label_list, match_label, shown
 
 KIND = "json_keys"
 
@@ -59,4 +59,22 @@ def render(answers: Answers, params: JsonKeysParams) -> str:
     return json.dumps(dict(zip(params.keys, answers, strict=True)), ensure_ascii=False)
 
 
-CHECKER = CheckerKind(KIND, JsonKeysParams, extract, composite_subtasks, render)
+def explain(response: str, params: JsonKeysParams) -> str:
+    """The first key that is absent, not a string or not one of its labels."""
+    problem = object_problem(response)
+    if problem is not None:
+        return problem
+    obj = parse_object(response) or {}
+    for position, key in enumerate(params.keys):
+        value = lookup(obj, key)
+        problem = value_problem(value, key)
+        if problem is not None:
+            return problem
+        index = params.label_indexes[position]
+        if index is not None and match_label(str(value), index) is None:
+            labels = label_list(params.labels[params.subtasks[position]])
+            return f"JSON key '{key}' holds {shown(str(value))}, not one of {labels}"
+    return "does not follow the json_keys format"
+
+
+CHECKER = CheckerKind(KIND, JsonKeysParams, extract, composite_subtasks, render, explain)

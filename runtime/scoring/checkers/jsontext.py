@@ -43,3 +43,30 @@ def parse_object(response: str) -> dict[str, Any] | None:
         # ValueError covers JSONDecodeError, rejected constants and integers beyond Python's digit limit.
         return None
     return value if isinstance(value, dict) else None
+
+
+def object_problem(response: str) -> str | None:
+    """Why the response is not one JSON object (None when it is one)."""
+    body = unfence(response.strip())
+    if not (body.startswith("{") and body.endswith("}")):
+        return "not a JSON object (text outside the braces or no braces)"
+    if parse_object(response) is None:
+        return "invalid JSON"
+    return None
+
+
+def value_problem(value: object, key: str) -> str | None:
+    """Why `value` (the object's value under `key`, or the object itself when absent) is no string."""
+    if value is _ABSENT:
+        return f"JSON key '{key}' absent"
+    if not isinstance(value, str):
+        return f"JSON key '{key}' holds {type(value).__name__ if value is not None else 'null'}, not a string"
+    return None
+
+
+_ABSENT = object()
+
+
+def lookup(obj: dict[str, Any], key: str) -> object:
+    """`obj[key]`, or a marker `value_problem` reports as absent."""
+    return obj.get(key, _ABSENT)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .base import Answers, CheckerKind
 from .params import CheckerParams, NonBlankTexts
-from .textutil import label_index, match_label
+from .textutil import label_index, label_list, match_label, shown
 
 KIND = "label"
 
@@ -39,4 +39,9 @@ def render(answers: Answers, params: LabelParams) -> str:
     return answers[0]
 
 
-CHECKER = CheckerKind(KIND, LabelParams, extract, render=render)
+def explain(response: str, params: LabelParams) -> str:
+    """`'I think sad' is not exactly one of happy, sad, ...`."""
+    return f"{shown(response.strip())} is not exactly one of the labels {label_list(params.labels)}"
+
+
+CHECKER = CheckerKind(KIND, LabelParams, extract, render=render, explain=explain)

@@ -26,4 +26,11 @@ def render(answers: Answers, params: LowerCaseParams) -> str:
     return answers[0].lower()
 
 
-CHECKER = CheckerKind(KIND, LowerCaseParams, extract, render=render)
+def explain(response: str, _params: LowerCaseParams) -> str:
+    """`contains upper-case letters` or `has no letters with case`."""
+    if not any(ch.isupper() or ch.islower() for ch in response):
+        return "has no letters with case"
+    return "contains upper-case letters"
+
+
+CHECKER = CheckerKind(KIND, LowerCaseParams, extract, render=render, explain=explain)

@@ -15,7 +15,7 @@ from functools import cached_property
 from .base import Answers, CheckerKind
 from .loose import compile_phrase
 from .params import CheckerParams, Flag, NonBlankText
-from .textutil import protect_quotes, strip_outer_quotes
+from .textutil import protect_quotes, shown, strip_outer_quotes
 
 KIND = "prefix"
 
@@ -46,4 +46,10 @@ def render(answers: Answers, params: PrefixParams) -> str:
     return params.text + ("" if params.text[-1:].isspace() else " ") + protect_quotes(answers[0])
 
 
-CHECKER = CheckerKind(KIND, PrefixParams, extract, render=render)
+def explain(response: str, params: PrefixParams) -> str:
+    """`missing prefix 'The transcription is:'`, and how the response starts instead."""
+    start = shown(response.lstrip(), len(params.text) + 10)
+    return f"missing prefix {shown(params.text)}; starts with {start}"
+
+
+CHECKER = CheckerKind(KIND, PrefixParams, extract, render=render, explain=explain)

@@ -14,6 +14,7 @@ from functools import cached_property
 from .base import Answers, CheckerKind
 from .composite import CompositeParams, composite_subtasks
 from .params import NonEmptyText
+from .textutil import label_list, shown
 
 KIND = "separator"
 
@@ -48,4 +49,22 @@ def render(answers: Answers, params: SeparatorParams) -> str:
     return params.separator.join(answers)
 
 
-CHECKER = CheckerKind(KIND, SeparatorParams, extract, composite_subtasks, render)
+def explain(response: str, params: SeparatorParams) -> str:
+    """Wrong number of parts, an empty part or a part that is not one of its labels."""
+    parts = response.strip().split(params.split_on, len(params.subtasks))
+    if len(parts) != len(params.subtasks):
+        return (
+            f"expected {len(params.subtasks)} parts separated by {shown(params.split_on)}, "
+            f"found {len(parts) if len(parts) < len(params.subtasks) else 'more'}"
+        )
+    for position, part in enumerate(parts):
+        if params.answer(position, part) is None:
+            subtask = params.subtasks[position]
+            if subtask not in params.labels:
+                return f"part {position + 1} ({subtask}) is empty"
+            labels = label_list(params.labels[subtask])
+            return f"part {position + 1} ({subtask}) {shown(part.strip())} is not one of {labels}"
+    return "does not follow the separator format"
+
+
+CHECKER = CheckerKind(KIND, SeparatorParams, extract, composite_subtasks, render, explain)

@@ -13,6 +13,7 @@ from functools import cached_property
 from .base import Answers, CheckerKind
 from .loose import compile_phrase
 from .params import CheckerParams, Flag, NonBlankText
+from .textutil import shown
 
 KIND = "suffix"
 
@@ -43,4 +44,10 @@ def render(answers: Answers, params: SuffixParams) -> str:
     return answers[0] + ("" if params.text[:1].isspace() else " ") + params.text
 
 
-CHECKER = CheckerKind(KIND, SuffixParams, extract, render=render)
+def explain(response: str, params: SuffixParams) -> str:
+    """`missing suffix '(end)'`, and how the response ends instead."""
+    tail = response.rstrip()[-(len(params.text) + 10) :]
+    return f"missing suffix {shown(params.text)}; ends with {shown(tail, len(params.text) + 10)}"
+
+
+CHECKER = CheckerKind(KIND, SuffixParams, extract, render=render, explain=explain)

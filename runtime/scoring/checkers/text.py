@@ -11,6 +11,7 @@ from functools import cached_property
 
 from .base import Answers, CheckerKind
 from .params import CheckerParams, NonBlankText
+from .textutil import shown
 
 KIND = "text"
 
@@ -43,4 +44,13 @@ def render(answers: Answers, params: TextParams) -> str:
     return answers[0]
 
 
-CHECKER = CheckerKind(KIND, TextParams, extract, render=render)
+def explain(response: str, params: TextParams) -> str:
+    """`contains the forbidden phrase 'the audio'` (or empty)."""
+    folded = response.casefold()
+    for phrase, folded_phrase in zip(params.forbidden, params.folded, strict=True):
+        if folded_phrase in folded:
+            return f"contains the forbidden phrase {shown(phrase)}"
+    return "empty response"
+
+
+CHECKER = CheckerKind(KIND, TextParams, extract, render=render, explain=explain)

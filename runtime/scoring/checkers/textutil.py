@@ -64,3 +64,16 @@ def match_label(text: str, index: Mapping[str, str]) -> str | None:
     if len(text) > 200:
         return None
     return index.get(bare_label(text))
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """`text` quoted for a reason message, cut to `limit` characters, control characters escaped."""
+    visible = "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    if len(visible) > limit:
+        visible = visible[: limit - 1] + "…"
+    return f"'{visible}'"
+
+
+def label_list(labels: Iterable[str]) -> str:
+    """`happy, sad, angry` for a reason message."""
+    return ", ".join(labels)

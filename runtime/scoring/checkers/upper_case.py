@@ -26,4 +26,11 @@ def render(answers: Answers, params: UpperCaseParams) -> str:
     return answers[0].upper()
 
 
-CHECKER = CheckerKind(KIND, UpperCaseParams, extract, render=render)
+def explain(response: str, _params: UpperCaseParams) -> str:
+    """`contains lower-case letters` or `has no letters with case`."""
+    if not any(ch.islower() or ch.isupper() for ch in response):
+        return "has no letters with case"
+    return "contains lower-case letters"
+
+
+CHECKER = CheckerKind(KIND, UpperCaseParams, extract, render=render, explain=explain)

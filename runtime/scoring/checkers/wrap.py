@@ -14,6 +14,7 @@ from pydantic import AfterValidator
 
 from .base import Answers, CheckerKind
 from .params import CheckerParams, NonBlankText
+from .textutil import shown
 
 KIND = "wrap"
 
@@ -40,4 +41,15 @@ def render(answers: Answers, params: WrapParams) -> str:
     return f"{params.left}{answers[0]}{params.right}"
 
 
-CHECKER = CheckerKind(KIND, WrapParams, extract, render=render)
+def explain(response: str, params: WrapParams) -> str:
+    """Which marker is missing (or that the response is too short to hold both)."""
+    body = response.strip()
+    missing = [
+        f"does not start with {shown(params.left)}" if not body.startswith(params.left) else "",
+        f"does not end with {shown(params.right)}" if not body.endswith(params.right) else "",
+    ]
+    reasons = [reason for reason in missing if reason]
+    return "; ".join(reasons) or f"too short to hold both {shown(params.left)} and {shown(params.right)}"
+
+
+CHECKER = CheckerKind(KIND, WrapParams, extract, render=render, explain=explain)
