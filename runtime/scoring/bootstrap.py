@@ -14,9 +14,11 @@ rewrites of the instructions too, not only for other audio items; it is conserva
 Nothing is re-scored: per resample, each cell's sufficient statistics are the weighted sums of its
 rows' statistics (one sparse-times-dense product per task), and the metric's own `value_sql` is
 evaluated on those sums by DuckDB, so a resample with weights 1 reproduces the views exactly (index 0
-of every replicate array is that point estimate). Metrics aggregated in Python (METEOR 1.5) are held
-at their point value in every resample: their variant CI is NULL and the RPS/area CIs of axes that
-use them are labelled `meteor_fixed` in `bootstrap_info` (an approximation that narrows those CIs).
+of every replicate array is that point estimate). Metrics aggregated in Python (METEOR 1.5) are
+recomputed on every resample from their rows' summable totals with the metric's vectorised
+`value_of_totals` (for METEOR, the jar's formula, tested against the jar). Only a metric without one, or
+rows that cannot be summed together (METEOR rows from two backends), is held at its point value: its
+variant CI is NULL and `bootstrap_info.meteor_fixed` lists those tasks.
 """
 
 from __future__ import annotations
@@ -126,9 +128,23 @@ def _load_units(
     for task, metric_name in tasks:
         metric = get_metric(metric_name)
         columns = [c.name for c in metric.columns if c.summable] if metric.value_sql is not None else []
-        if metric.value_sql is None:
+        totals: np.ndarray | None = None
+        if metric.value_sql is None and metric.row_totals is not None and metric.value_of_totals is not None:
+            # a Python-aggregated metric that can be resampled: one unit per row, its totals as statistics
+            raw = [c.name for c in metric.columns]
+            loaded = _load_task(connection, options, task, [], raw_columns=raw)
+            if loaded is not None:
+                data = loaded[0]
+                totals = metric.row_totals(list(zip(*(data[name] for name in raw), strict=True)))
+                if totals is not None:
+                    columns = [f"{metric.name}_total_{k}" for k in range(totals.shape[1])]
+                    for k, name in enumerate(columns):
+                        data[name] = totals[:, k]
+        if metric.value_sql is None and totals is None:
             fixed.append(task)
-        loaded = _load_task(connection, options, task, columns)
+            loaded = _load_task(connection, options, task, columns)
+        elif metric.value_sql is not None:
+            loaded = _load_task(connection, options, task, columns)
         if loaded is None:
             continue
         data, cells, items, metas = loaded
@@ -162,10 +178,15 @@ def _load_units(
 
 
 def _load_task(
-    connection: duckdb.DuckDBPyConnection, options: BootstrapOptions, task: str, columns: Sequence[str]
+    connection: duckdb.DuckDBPyConnection,
+    options: BootstrapOptions,
+    task: str,
+    columns: Sequence[str],
+    raw_columns: Sequence[str] = (),
 ) -> tuple[dict[str, np.ndarray], list[tuple[str, str, str, str]], list[tuple[str, str]], list[str | None]]:
     """One task's units with integer codes (ranked in DuckDB, so no per-row Python work), and the
-    distinct cells, items and metas the codes index."""
+    distinct cells, items and metas the codes index. With `raw_columns`, every row is its own unit and
+    those stored columns come back as they are (for metrics whose statistics SQL cannot sum)."""
     where, params = _model_filter(options)
     shared, shared_params = "", []
     if options.shared_items and options.models:
@@ -180,16 +201,22 @@ def _load_task(
         shared_params = [task, *options.models]
     meta = "r.meta::VARCHAR" if options.two_way else "NULL::VARCHAR"
     sums = "".join(f", sum({name})::DOUBLE AS {name}" for name in columns)
+    counts = "count(*)::DOUBLE AS n, count(*) FILTER (WHERE s.compliant)::DOUBLE AS compliant"
+    grouping = "GROUP BY ALL"
+    if raw_columns:
+        counts = "1.0::DOUBLE AS n, s.compliant::DOUBLE AS compliant, s.row_id AS row_key"
+        sums = "".join(f", s.{name} AS {name}" for name in raw_columns)
+        grouping = ""
     base = f"""
         SELECT ru.model, r.dimension, r.variation_class, r.variant,
                coalesce(r.dataset, '') || '/' || coalesce(r.item_id, r.id) AS item,
                coalesce(r.dataset, '') AS stratum, {meta} AS meta,
-               count(*)::DOUBLE AS n, count(*) FILTER (WHERE s.compliant)::DOUBLE AS compliant{sums}
+               {counts}{sums}
         FROM row_scores AS s
         JOIN runs AS ru ON ru.run_id = s.run_id
         JOIN rows AS r ON r.id = s.row_id
         WHERE s.subtask = ?{where}{shared}
-        GROUP BY ALL
+        {grouping}
     """
     every = [task, *params, *shared_params]
     # aggregate once into a temporary table (allowed on a read-only database), then rank and list
@@ -199,7 +226,7 @@ def _load_task(
             SELECT dense_rank() OVER (ORDER BY model, dimension, variation_class, variant) - 1 AS cell,
                    dense_rank() OVER (ORDER BY item) - 1 AS item_code,
                    dense_rank() OVER (ORDER BY meta) - 1 AS meta_code,
-                   n, compliant{"".join(f", {name}" for name in columns)}
+                   n, compliant{"".join(f", {name}" for name in (*columns, *raw_columns))}
             FROM isac_bootstrap_units
         """).fetchnumpy()
         if len(data["n"]) == 0:
@@ -376,8 +403,11 @@ def compute_replicates(
         sums = _cell_sums(units, item_w, fragment_w)
         with np.errstate(invalid="ignore", divide="ignore"):
             ifr_parts.append(100.0 * sums[:, :, 1] / sums[:, :, 0])
+        metric = get_metric(units.metric)
         if units.task in fixed:
             value_parts.append(_fixed_values(connection, units, options.resamples))
+        elif metric.value_sql is None and metric.value_of_totals is not None:
+            value_parts.append(metric.value_of_totals(sums[:, :, 2:]))  # n, compliant, then the totals
         else:
             value_parts.append(_metric_values(connection, units, sums))
         n_parts.append(sums[0, :, 0])

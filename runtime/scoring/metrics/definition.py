@@ -86,6 +86,11 @@ Columns = dict[str, "np.ndarray"]
 RowStats = Callable[[MetricInput], Columns]
 GroupValue = Callable[[Sequence[tuple[Any, ...]], "Resources"], tuple[float | None, str | None]]
 """(stored column values of each row in the group, resources) -> (value, backend)."""
+RowTotals = Callable[[Sequence[tuple[Any, ...]]], "np.ndarray | None"]
+"""Stored column values of rows -> (rows, K) numbers whose sums determine any group's value (None if the
+rows cannot be summed together, e.g. METEOR rows of two backends)."""
+ValueOfTotals = Callable[["np.ndarray"], "np.ndarray"]
+"""(..., K) summed totals -> (...) values, vectorised (for resampling without the metric's process)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ class MetricDefinition:
     digits: int = 2
     options: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # option -> allowed values
     description: str = ""
+    # Optional, for metrics aggregated in Python: the same value as `group_value`, from summable per-row
+    # numbers, vectorised; the bootstrap uses it to recompute the metric on every resample.
+    row_totals: RowTotals | None = None
+    value_of_totals: ValueOfTotals | None = None
 
     def __post_init__(self) -> None:
         if (self.value_sql is None) == (self.group_value is None):

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
+import numpy as np
+
 from isac.compiler.errors import ScoringError
 from isac.runtime.scoring.metrics.definition import (
     Columns,
@@ -21,6 +23,7 @@ from isac.runtime.scoring.metrics.definition import (
     text_values,
 )
 from isac.runtime.scoring.metrics.java_tools import java_available
+from isac.runtime.scoring.metrics.meteor_score import meteor_of_totals
 from isac.runtime.scoring.metrics.meteor_stats import JAR_BACKEND, NLTK_BACKEND, MeteorStats, sum_meteor_stats
 from isac.runtime.scoring.metrics.result import MetricResult
 
@@ -125,6 +128,17 @@ def _group_value(rows: Sequence[tuple[Any, ...]], resources: Resources) -> tuple
     return scorer.score_from_totals(totals), backend
 
 
+def _row_totals(rows: Sequence[tuple[Any, ...]]) -> np.ndarray | None:
+    """Each row's summable METEOR statistics; None when rows lack statistics or mix backends."""
+    backends = {backend for backend, _line in rows}
+    if len(backends) != 1 or any(line is None for _backend, line in rows):
+        return None
+    [backend] = backends
+    if backend not in (JAR_BACKEND, NLTK_BACKEND):
+        return None
+    return np.array([MeteorStats.from_line(backend, line).summable() for _backend, line in rows], dtype=float)
+
+
 METRIC = MetricDefinition(
     name="meteor",
     label="METEOR",
@@ -135,4 +149,6 @@ METRIC = MetricDefinition(
     row_stats=_row_stats,
     group_value=_group_value,
     digits=3,
+    row_totals=_row_totals,
+    value_of_totals=meteor_of_totals,
 )
