@@ -220,8 +220,7 @@ def create_database(db_path: Path) -> Path:
     # a leftover of a score killed while creating this very file (same name, so at most one)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    open_database(staging).close()  # closing checkpoints: the WAL is folded into the file
-    staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+    open_database(staging).close()  # closing the only connection checkpoints: no WAL is left beside it
     os.replace(staging, db_path)
     return db_path
 
