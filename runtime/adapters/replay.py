@@ -96,7 +96,9 @@ def _load_json(path: Path, text: str) -> Any:
 
 def _index_jsonl(path: Path, text: str) -> dict[str, Generation]:
     found: dict[str, Generation] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line: str.splitlines() would also split at U+0085, U+2028 and other characters
+    # that JSON allows raw inside a string, and a response holding one would fail to parse.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         source = f"{path}:{number}"

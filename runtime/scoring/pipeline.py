@@ -11,6 +11,7 @@ leaves the database as it was.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -196,7 +197,7 @@ def score_runs(
     clock = clock or StageClock()
     meteor_session = LazyMeteor(meteor, meteor_scorer)
     resources = ScoringResources(meteor_session)
-    connection = open_database(db_path)
+    connection = open_database(create_database(Path(db_path)))
     try:
         return [
             score_run(connection, Path(run_dir), checker, profile, name, search_dirs, resources, clock)
@@ -205,6 +206,24 @@ def score_runs(
     finally:
         meteor_session.close()
         connection.close()
+
+
+def create_database(db_path: Path) -> Path:
+    """Make sure `db_path` exists as a complete, empty scoring database; returns `db_path`.
+
+    DuckDB writes a new file's header and tables in steps, and a `kill -9` between them leaves a file
+    that no later `isac score` can open. A new database is therefore built under a hidden sibling name
+    and renamed into place: the file is absent or whole. An existing file is left as it is.
+    """
+    if db_path.exists():
+        return db_path
+    staging = db_path.with_name(f".{db_path.name}.creating")
+    # a leftover of a score killed while creating this very file (same name, so at most one)
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    open_database(staging).close()  # closing the only connection checkpoints: no WAL is left beside it
+    os.replace(staging, db_path)
+    return db_path
 
 
 def score_run(
