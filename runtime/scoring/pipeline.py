@@ -344,6 +344,11 @@ def _score_chunk(
                 if batch is None:
                     batch = batches[subtask] = SubtaskBatch(subtask)
                 batch.add(row.id, verdict.compliant, answer, row.references.get(subtask, ()))
+    with clock.stage("resources"):
+        # Start what the chunk's metrics will need (e.g. the METEOR jar) before the first of them runs,
+        # so that it loads on the other core while the earlier subtasks are scored.
+        for name in dict.fromkeys(name for subtask in batches for name in tasks.metric(subtask).resources):
+            resources.get(name)
     for subtask, batch in batches.items():
         with clock.stage(f"metrics {subtask}"):
             columns = metric_columns(batch, tasks, resources)

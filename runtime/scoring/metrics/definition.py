@@ -102,6 +102,9 @@ class MetricDefinition:
     digits: int = 2
     options: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # option -> allowed values
     description: str = ""
+    # Shared resources `row_stats` asks for (`Resources.get`); scoring starts them as soon as a batch
+    # of the metric is ahead, so a slow start (the METEOR jar loads for seconds) overlaps other work.
+    resources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.value_sql is None) == (self.group_value is None):

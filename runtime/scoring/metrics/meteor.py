@@ -135,4 +135,5 @@ METRIC = MetricDefinition(
     row_stats=_row_stats,
     group_value=_group_value,
     digits=3,
+    resources=(METEOR_RESOURCE,),
 )
