@@ -102,15 +102,13 @@ def zh_code_point_ranges() -> list[tuple[int, int]]:
 
 
 @cache
-def _han_pattern() -> re.Pattern[str]:
-    # One character class of those code points: `sub(" \\1 ")` puts spaces around each such
-    # character, which is exactly what TokenizerZh's character loop does.
-    ranges = "".join(
-        f"{re.escape(chr(first))}-{re.escape(chr(last))}"
-        for first, last in zh_code_point_ranges()
-        if first <= last
-    )
-    return re.compile(f"([{ranges}])")
+def _han_spacing() -> dict[int, str]:
+    # A str.translate table putting spaces around each of those code points: exactly what
+    # TokenizerZh's character loop does, in C (a regex substitution expands its template in Python
+    # for every match).
+    return {
+        code: f" {chr(code)} " for first, last in zh_code_point_ranges() for code in range(first, last + 1)
+    }
 
 
 # Every character the 13a-style post-tokenizer's rules can act on, except the space: its first rule
@@ -122,11 +120,11 @@ _POST_TOKENIZER_TRIGGERS = re.compile(r"[{-~\[-`!-&(-+:-@/.,\-]")
 def zh_tokenize(text: str) -> str:
     """sacrebleu's zh tokenization of one segment (`BLEU(tokenize="zh")._preprocess_segment`), faster.
 
-    The per-character loop becomes one regular-expression substitution over the same code points; the
+    The per-character loop becomes one `str.translate` over the same code points; the
     13a-style post-tokenizer is sacrebleu's own, skipped (whitespace collapsed only) for a line holding
     no character its rules act on, which is most Chinese text.
     """
-    spaced = _han_pattern().sub(r" \1 ", text.strip())
+    spaced = text.strip().translate(_han_spacing())
     if _POST_TOKENIZER_TRIGGERS.search(spaced) is None:
         return " ".join(spaced.split())
     return _post_tokenizer()(spaced)
@@ -137,30 +135,35 @@ def _post_tokenizer() -> TokenizerRegexp:
     return TokenizerRegexp()
 
 
-def _ngram_counts(tokens: list[str]) -> Counter[tuple[str, ...]]:
-    # The n-grams of orders 1..4, as sacrebleu's extract_all_word_ngrams counts them (built by zip).
-    counts: Counter[tuple[str, ...]] = Counter()
-    for n in range(1, ORDER + 1):
-        counts.update(zip(*(tokens[i:] for i in range(n)), strict=False))
-    return counts
-
-
 def _segment_stats(tokenized: str, ref_ngrams: Counter[tuple[str, ...]], ref_lens: list[int]) -> BleuStats:
     """sacrebleu's `_compute_segment_statistics` of a tokenized hypothesis: the same numbers.
 
-    Totals are the n-gram counts of each order (len - n + 1, not below 0); matches are clipped by
-    the references' maximum counts; the reference length is the closest one, the shorter on a tie.
+    Totals are the n-gram counts of each order (len - n + 1, not below 0); matches are the hypothesis
+    n-gram counts clipped by the references' maximum counts (n-grams as tuples, built by zip); the
+    reference length is the closest one, the shorter on a tie. When no n-gram of an order repeats,
+    each shared n-gram matches exactly once (reference counts are at least 1), so the clipped sum is
+    the size of the intersection, computed in C.
     """
     tokens = tokenized.split()
     length = len(tokens)
     matches = [0] * ORDER
-    for ngram, count in _ngram_counts(tokens).items():
-        found = ref_ngrams.get(ngram)
-        if found:
-            matches[len(ngram) - 1] += min(count, found)
-    totals = tuple(max(0, length - n) for n in range(ORDER))
+    totals = [0] * ORDER
+    for n in range(1, ORDER + 1):
+        total = length - n + 1
+        if total <= 0:
+            break
+        totals[n - 1] = total
+        grams = list(zip(*(tokens[i:] for i in range(n)), strict=False))
+        distinct = set(grams)
+        if len(distinct) == total:
+            matches[n - 1] = len(distinct.intersection(ref_ngrams.keys()))
+        else:
+            counts = Counter(grams)
+            matches[n - 1] = sum(
+                min(counts[gram], ref_ngrams[gram]) for gram in counts.keys() & ref_ngrams.keys()
+            )
     closest = min(ref_lens, key=lambda ref_len: (abs(length - ref_len), ref_len))
-    return BleuStats(length, closest, tuple(matches), totals)  # type: ignore[arg-type]
+    return BleuStats(length, closest, tuple(matches), tuple(totals))  # type: ignore[arg-type]
 
 
 def bleu_row_stats(
