@@ -322,8 +322,8 @@ class _Background:
     A metric that declares resources (METEOR: the jar process) spends its time waiting for that
     process, which runs on the other core; meanwhile this thread parses, checks and scores the next
     rows. Batches are computed one after the other in submission order and inserted, in that order,
-    by the scoring thread (DuckDB's connection is not shared): finished ones after each submission,
-    the rest at `finish()`. The statistics are those of an inline call.
+    by the scoring thread (DuckDB's connection is not shared) just before the next batch it inserts
+    itself, or at `finish()`. The statistics, and the row order of the table, are a serial run's.
     """
 
     def __init__(
@@ -340,18 +340,19 @@ class _Background:
         self._pending: list[tuple[str, SubtaskBatch, Future[dict[str, np.ndarray]]]] = []
 
     def submit(self, subtask: str, batch: SubtaskBatch) -> None:
-        """Start computing `batch`'s statistics; insert every batch that has finished meanwhile."""
+        """Start computing `batch`'s statistics (inserted by a later `drain` or `finish`)."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="isac-metrics")
-        future = self._executor.submit(self._compute, subtask, batch)
-        self._pending.append((subtask, batch, future))
-        while self._pending and self._pending[0][2].done():
+        self._pending.append((subtask, batch, self._executor.submit(self._compute, subtask, batch)))
+
+    def drain(self, keep: int = 0) -> None:
+        """Wait for and insert the pending batches, in submission order, except the last `keep`."""
+        while len(self._pending) > keep:
             self._insert_first()
 
     def finish(self) -> None:
-        """Wait for every submitted batch and insert it (its error, if any, is raised here)."""
-        while self._pending:
-            self._insert_first()
+        """Insert every pending batch (a batch's error is raised here), then stop the thread."""
+        self.drain()
         self.abandon()
 
     def abandon(self) -> None:
@@ -434,12 +435,23 @@ def _score_chunk(
         # so that it loads on the other core while the earlier subtasks are scored.
         for name in dict.fromkeys(name for subtask in batches for name in tasks.metric(subtask).resources):
             resources.get(name)
+    # Metrics that wait on an outside process run in the background; the others are computed here, then
+    # everything is inserted in batch order (earlier chunks' background batches first), so the table's
+    # row order, and with it every floating-point sum over it, is that of a serial run.
+    computed: list[tuple[str, SubtaskBatch, dict[str, np.ndarray] | None]] = []
     for subtask, batch in batches.items():
         if tasks.metric(subtask).resources:
-            background.submit(subtask, batch)  # waits on an outside process: overlap it with the rest
+            background.submit(subtask, batch)
+            computed.append((subtask, batch, None))
             continue
         with clock.stage(f"metrics {subtask}"):
-            columns = metric_columns(batch, tasks, resources)
+            computed.append((subtask, batch, metric_columns(batch, tasks, resources)))
+    later = sum(columns is None for _, _, columns in computed)  # this chunk's background batches ahead
+    for subtask, batch, columns in computed:
+        if columns is None:
+            later -= 1
+            continue
+        background.drain(keep=later)  # every batch submitted before this one goes in first
         _insert_scores(connection, inputs.run_id, subtask, batch, columns, clock)
     with clock.stage("insert"):
         records = [inputs.results[row_id] for row_id in executed]
