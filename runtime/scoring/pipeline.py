@@ -45,7 +45,7 @@ from isac.runtime.scoring.run_inputs import ManifestInput, RunInputs, read_run_i
 from isac.runtime.scoring.stat_columns import SubtaskBatch, metric_columns
 from isac.runtime.scoring.task_definitions import TaskTable, load_task_table
 
-CHUNK_ROWS = 50_000  # manifest rows judged and inserted together; bounds memory on the largest manifests
+CHUNK_ROWS = 20_000  # manifest rows judged and inserted together; bounds memory (parsed rows) per chunk
 
 
 @dataclass(frozen=True)
