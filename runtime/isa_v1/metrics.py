@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from isac.compiler.errors import ScoringError
 
 
@@ -35,13 +37,28 @@ def normalize_english(text: str) -> str:
     return _normalizer()(text)
 
 
+def wer_rows(references: Sequence[str], hypotheses: Sequence[str]) -> np.ndarray:
+    """Per-row (edits, reference words) over normalised pairs, shape (rows, 2): jiwer's counts.
+
+    isac's WER core (`isac.runtime.scoring.metrics.wer.wer_counts`): each distinct text is normalised
+    once and each distinct pair aligned once; summed over any group they give jiwer's corpus counts.
+    """
+    from isac.runtime.scoring.metrics.wer import wer_counts
+
+    errors, ref_words = wer_counts(hypotheses, references, _normalizer())
+    return np.stack([errors, ref_words], axis=1)
+
+
+def wer_of_totals(totals: Sequence[int]) -> float:
+    """Corpus WER x100 of summed (edits, reference words), exactly as `100 * jiwer.wer(...)` computes it."""
+    from isac.runtime.scoring.metrics.wer import jiwer_corpus_wer
+
+    return 100 * jiwer_corpus_wer(int(totals[0]), int(totals[1]))
+
+
 def corpus_wer(references: Sequence[str], hypotheses: Sequence[str]) -> float:
     """jiwer corpus WER x100 over normalised pairs (empty references count hypothesis words as insertions)."""
-    import jiwer
-
-    refs = [normalize_english(text) for text in references]
-    hyps = [normalize_english(text) for text in hypotheses]
-    return 100 * float(jiwer.wer(refs, hyps))
+    return wer_of_totals(wer_rows(references, hypotheses).sum(axis=0))
 
 
 @dataclass(frozen=True)
@@ -54,17 +71,36 @@ class BleuFigures:
     length_ratio: float
 
 
-def corpus_bleu_zh(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> BleuFigures:
-    """Corpus BLEU with the zh tokenizer; `references[i]` lists the references of hypothesis i.
-
-    Reference counts may differ per item: shorter lists are padded with their first reference, as
-    the official D script does, to give sacrebleu rectangular reference streams.
-    """
-    import sacrebleu
-
+def _padded(references: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    # The official D script pads shorter reference lists with their first reference, to give sacrebleu
+    # rectangular reference streams.
     width = max((len(refs) for refs in references), default=1)
-    streams = [[refs[k] if k < len(refs) else refs[0] for refs in references] for k in range(width)]
-    score = sacrebleu.corpus_bleu(list(hypotheses), streams, tokenize="zh")
+    return [tuple(refs[k] if k < len(refs) else refs[0] for k in range(width)) for refs in references]
+
+
+def bleu_rows(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
+    """Per-row zh BLEU statistics (sys_len, ref_len, matches 1-4, totals 1-4), shape (rows, 10).
+
+    isac's BLEU core (`isac.runtime.scoring.metrics.bleu.bleu_row_stats`: sacrebleu's own segment
+    statistics, each distinct reference set and pair computed once). sacrebleu's corpus BLEU is the
+    score of their sums, so any group's figures follow from summing its rows.
+    """
+    from isac.runtime.scoring.metrics.bleu import bleu_row_stats
+    from isac.runtime.scoring.workers import parallel_rows
+
+    # Large tables are cut into slices scored by worker processes (identical statistics, both cores).
+    stats = parallel_rows(bleu_row_stats, list(hypotheses), _padded(references))
+    table = np.empty((len(stats), 10), dtype=np.int64)
+    for index, row in enumerate(stats):
+        table[index] = row.as_row()
+    return table
+
+
+def bleu_of_totals(totals: Sequence[int]) -> BleuFigures:
+    """sacrebleu's corpus BLEU figures from summed `bleu_rows` (its own `compute_bleu`)."""
+    from isac.runtime.scoring.metrics.bleu import BleuStats, bleu_from_totals
+
+    score = bleu_from_totals(BleuStats.from_row([int(value) for value in totals]))
     p1, p2, p3, p4 = (float(value) for value in score.precisions)
     return BleuFigures(
         bleu=float(score.score),
@@ -72,6 +108,15 @@ def corpus_bleu_zh(hypotheses: Sequence[str], references: Sequence[Sequence[str]
         brevity_penalty=float(score.bp),
         length_ratio=float(score.sys_len / score.ref_len) if score.ref_len else 0.0,
     )
+
+
+def corpus_bleu_zh(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> BleuFigures:
+    """Corpus BLEU with the zh tokenizer, as `sacrebleu.corpus_bleu(hyps, streams, tokenize="zh")`.
+
+    `references[i]` lists the references of hypothesis i; shorter lists are padded with their first
+    reference, as the official D script does.
+    """
+    return bleu_of_totals(bleu_rows(hypotheses, references).sum(axis=0))
 
 
 def accuracy(correct: int, total: int) -> float:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from isac.compiler.errors import ScoringError
 from isac.runtime.isa_v1 import metrics
 from isac.runtime.isa_v1.results import NItem, ResultItem
@@ -43,13 +45,17 @@ def ifr(samples: Sequence[Sample]) -> float:
 
 def asr_entry(samples: Sequence[Sample]) -> Entry:
     """{"ifr", "wer"}: corpus WER over every sample (non-compliant ones hypothesise "")."""
-    wer = metrics.corpus_wer([s.references[0] for s in samples], [s.hypothesis for s in samples])
-    return {"ifr": ifr(samples), "wer": round(wer, 2)}
+    return asr_entry_of(samples, metrics.wer_rows(*_wer_sides(samples)).sum(axis=0))
 
 
-def d_s2tt_entry(samples: Sequence[Sample]) -> Entry:
-    """{"ifr", "bleu", "p1".."p4", "bp", "len_ratio"}."""
-    figures = metrics.corpus_bleu_zh([s.hypothesis for s in samples], [s.references for s in samples])
+def asr_entry_of(samples: Sequence[Sample], totals: np.ndarray) -> Entry:
+    """`asr_entry` from the samples' summed `metrics.wer_rows`."""
+    return {"ifr": ifr(samples), "wer": round(metrics.wer_of_totals(totals), 2)}
+
+
+def d_s2tt_entry_of(samples: Sequence[Sample], totals: np.ndarray) -> Entry:
+    """{"ifr", "bleu", "p1".."p4", "bp", "len_ratio"} from the samples' summed `metrics.bleu_rows`."""
+    figures = metrics.bleu_of_totals(totals)
     p1, p2, p3, p4 = figures.precisions
     return {
         "ifr": ifr(samples),
@@ -63,10 +69,13 @@ def d_s2tt_entry(samples: Sequence[Sample]) -> Entry:
     }
 
 
-def f_s2tt_entry(samples: Sequence[Sample]) -> Entry:
-    """{"ifr", "bleu"}."""
-    figures = metrics.corpus_bleu_zh([s.hypothesis for s in samples], [s.references for s in samples])
-    return {"ifr": ifr(samples), "bleu": round(figures.bleu, 2)}
+def f_s2tt_entry_of(samples: Sequence[Sample], totals: np.ndarray) -> Entry:
+    """{"ifr", "bleu"} from the samples' summed `metrics.bleu_rows`."""
+    return {"ifr": ifr(samples), "bleu": round(metrics.bleu_of_totals(totals).bleu, 2)}
+
+
+def _wer_sides(samples: Sequence[Sample]) -> tuple[list[str], list[str]]:
+    return [s.references[0] for s in samples], [s.hypothesis for s in samples]
 
 
 def d_label_entry(samples: Sequence[Sample]) -> Entry:
@@ -101,6 +110,38 @@ def build_table(samples: Sequence[Sample], entry: Callable[[Sequence[Sample]], E
     groups = _grouped(samples, order)
     table = {name: entry([samples[i] for i in rows]) for name, rows in groups.items()}
     return _ordered(table, entry(list(samples)), order)
+
+
+def build_summed_table(
+    samples: Sequence[Sample],
+    stats: np.ndarray,
+    entry: Callable[[Sequence[Sample], np.ndarray], Entry],
+    order: str,
+) -> Table:
+    """`build_table` for corpus metrics of summed row statistics (`stats[i]`: sample i's row).
+
+    Every row is scored once; each group (and `all`) sums its rows, which gives exactly the corpus
+    metric of the group's samples, since jiwer and sacrebleu sum the same per-row counts.
+    """
+    groups = _grouped(samples, order)
+    table = {
+        name: entry([samples[i] for i in rows], stats[np.asarray(rows, dtype=np.int64)].sum(axis=0))
+        for name, rows in groups.items()
+    }
+    return _ordered(table, entry(samples, stats.sum(axis=0)), order)
+
+
+def build_wer_table(samples: Sequence[Sample], order: str) -> Table:
+    """The ASR table: {"ifr", "wer"} per group and `all`."""
+    return build_summed_table(samples, metrics.wer_rows(*_wer_sides(samples)), asr_entry_of, order)
+
+
+def build_bleu_table(
+    samples: Sequence[Sample], entry: Callable[[Sequence[Sample], np.ndarray], Entry], order: str
+) -> Table:
+    """An S2TT table: `entry` of the summed zh BLEU statistics per group and `all`."""
+    stats = metrics.bleu_rows([s.hypothesis for s in samples], [s.references for s in samples])
+    return build_summed_table(samples, stats, entry, order)
 
 
 def build_aac_table(samples: Sequence[Sample], order: str, meteor_enabled: bool = True) -> Table:
@@ -185,9 +226,9 @@ def score_d(task: str, items: Sequence[ResultItem], meteor: bool = True) -> Tabl
         raise ScoringError(f"D {task}: no responses to score")
     if task == "asr":
         require_responses("D asr", items, samples)
-        return build_table(samples, asr_entry, "seen")
+        return build_wer_table(samples, "seen")
     if task == "s2tt":
-        return build_table(samples, d_s2tt_entry, "sorted")
+        return build_bleu_table(samples, d_s2tt_entry_of, "sorted")
     if task == "aac":
         return build_aac_table(samples, "sorted", meteor)
     require_responses(f"D {task}", items, samples)
@@ -242,8 +283,11 @@ def score_f(task: str, items: Sequence[ResultItem], meteor: bool = True) -> Tabl
         require_responses(f"F {task}", items, samples)
     if task == "aac":
         return build_aac_table(samples, "seen", meteor)
-    entry = {"asr": asr_entry, "s2tt": f_s2tt_entry}.get(task, f_label_entry)
-    return build_table(samples, entry, "seen")
+    if task == "asr":
+        return build_wer_table(samples, "seen")
+    if task == "s2tt":
+        return build_bleu_table(samples, f_s2tt_entry_of, "seen")
+    return build_table(samples, f_label_entry, "seen")
 
 
 # ----------------------------------------------------------------------------------------------- N

@@ -4,7 +4,9 @@ For each run: read and verify `run.json`, its manifests and `results.jsonl`; rep
 of the run in the database; then, manifest by manifest in chunks, judge every executed row with the
 profile's checker (Python, per row), compute the metric statistics of the compliance-aware answers per
 subtask (in batches, through the metrics module) and insert them as column batches. Rows without a
-result are counted and left out; error records are scored as non-compliant. Finally the METEOR groups
+result are counted and left out; error records are scored as non-compliant. Metrics that wait on an
+outside process (METEOR's jar) are computed in a second thread, overlapping the next rows' work, and
+inserted in order by the scoring thread. Finally the METEOR groups
 of the affected models are re-aggregated. One run is one transaction, so an interrupted `isac score`
 leaves the database as it was.
 """
@@ -16,6 +18,7 @@ import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +47,7 @@ from isac.runtime.scoring.run_inputs import ManifestInput, RunInputs, read_run_i
 from isac.runtime.scoring.stat_columns import SubtaskBatch, metric_columns
 from isac.runtime.scoring.task_definitions import TaskTable, load_task_table
 
-CHUNK_ROWS = 50_000  # manifest rows judged and inserted together; bounds memory on the largest manifests
+CHUNK_ROWS = 20_000  # manifest rows judged and inserted together; bounds memory (parsed rows) per chunk
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,7 @@ def score_run(
         disable=None,
         dynamic_ncols=True,
     )
+    background = _Background(connection, inputs.run_id, tasks, resources, clock)
     connection.execute("BEGIN TRANSACTION")
     try:
         previous_models = delete_run(connection, inputs.run_id)
@@ -266,8 +270,9 @@ def score_run(
                         {"run_id": inputs.run_id, "manifest": manifest.name},
                         {"row_id": text_column([row.id for row in chunk])},
                     )
-                _score_chunk(connection, chunk, inputs, checker, tasks, resources, clock, counts)
+                _score_chunk(connection, chunk, inputs, checker, tasks, resources, clock, counts, background)
                 bar.update(len(chunk))
+        background.finish()
         bar.close()
         record = RunRecord(
             run_id=inputs.run_id,
@@ -301,6 +306,7 @@ def score_run(
         connection.execute("COMMIT")
     except BaseException:
         bar.close()
+        background.abandon()
         connection.execute("ROLLBACK")
         raise
     warnings = [*task_warnings, *resources.meteor.warnings, *resources.warnings]
@@ -323,6 +329,85 @@ def score_run(
         meteor_groups=groups,
         warnings=tuple(warnings),
     )
+
+
+def _insert_scores(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    subtask: str,
+    batch: SubtaskBatch,
+    columns: dict[str, np.ndarray],
+    clock: StageClock,
+) -> None:
+    with clock.stage("insert"):
+        columns = columns | {
+            "row_id": text_column(batch.row_ids),
+            "compliant": np.array(batch.compliant, dtype=bool),
+            "answer": text_column(batch.answers),
+        }
+        insert_batch(connection, "row_scores", {"run_id": run_id, "subtask": subtask}, columns)
+
+
+class _Background:
+    """Metric batches computed in a second thread while the run's other work goes on.
+
+    A metric that declares resources (METEOR: the jar process) spends its time waiting for that
+    process, which runs on the other core; meanwhile this thread parses, checks and scores the next
+    rows. Batches are computed one after the other in submission order and inserted, in that order,
+    by the scoring thread (DuckDB's connection is not shared) just before the next batch it inserts
+    itself, or at `finish()`. The statistics, and the row order of the table, are a serial run's.
+    """
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        run_id: str,
+        tasks: TaskTable,
+        resources: ScoringResources,
+        clock: StageClock,
+    ) -> None:
+        self._connection, self._run_id, self._tasks, self._resources = connection, run_id, tasks, resources
+        self._clock = clock
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[str, SubtaskBatch, Future[dict[str, np.ndarray]]]] = []
+
+    def submit(self, subtask: str, batch: SubtaskBatch) -> None:
+        """Start computing `batch`'s statistics (inserted by a later `drain` or `finish`)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="isac-metrics")
+        self._pending.append((subtask, batch, self._executor.submit(self._compute, subtask, batch)))
+
+    def drain(self, keep: int = 0) -> None:
+        """Wait for and insert the pending batches, in submission order, except the last `keep`."""
+        while len(self._pending) > keep:
+            self._insert_first()
+
+    def finish(self) -> None:
+        """Insert every pending batch (a batch's error is raised here), then stop the thread."""
+        self.drain()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Stop after the batch in progress (on an error: its results are rolled back anyway)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        self._pending.clear()
+
+    def _compute(self, subtask: str, batch: SubtaskBatch) -> dict[str, np.ndarray]:
+        start = time.perf_counter()
+        try:
+            return metric_columns(batch, self._tasks, self._resources)
+        finally:  # wall time in the second thread (it overlaps the stages of the scoring thread)
+            name = f"metrics {subtask} (background)"
+            self._clock.seconds[name] = self._clock.seconds.get(name, 0.0) + time.perf_counter() - start
+            self._clock.peaks[name] = peak_rss_mib()
+
+    def _insert_first(self) -> None:
+        subtask, batch, future = self._pending.pop(0)
+        with self._clock.stage(f"metrics {subtask} (wait)"):
+            columns = future.result()
+        _insert_scores(self._connection, self._run_id, subtask, batch, columns, self._clock)
 
 
 def _manifest_chunks(manifest: ManifestInput) -> Iterator[list[ManifestRow]]:
@@ -349,6 +434,7 @@ def _score_chunk(
     resources: ScoringResources,
     clock: StageClock,
     counts: _Counts,
+    background: _Background,
 ) -> None:
     batches: dict[str, SubtaskBatch] = {}
     executed: list[str] = []
@@ -376,16 +462,29 @@ def _score_chunk(
                 if batch is None:
                     batch = batches[subtask] = SubtaskBatch(subtask)
                 batch.add(row.id, verdict.compliant, answer, row.references.get(subtask, ()))
+    with clock.stage("resources"):
+        # Start what the chunk's metrics will need (e.g. the METEOR jar) before the first of them runs,
+        # so that it loads on the other core while the earlier subtasks are scored.
+        for name in dict.fromkeys(name for subtask in batches for name in tasks.metric(subtask).resources):
+            resources.get(name)
+    # Metrics that wait on an outside process run in the background; the others are computed here, then
+    # everything is inserted in batch order (earlier chunks' background batches first), so the table's
+    # row order, and with it every floating-point sum over it, is that of a serial run.
+    computed: list[tuple[str, SubtaskBatch, dict[str, np.ndarray] | None]] = []
     for subtask, batch in batches.items():
+        if tasks.metric(subtask).resources:
+            background.submit(subtask, batch)
+            computed.append((subtask, batch, None))
+            continue
         with clock.stage(f"metrics {subtask}"):
-            columns = metric_columns(batch, tasks, resources)
-        with clock.stage("insert"):
-            columns |= {
-                "row_id": text_column(batch.row_ids),
-                "compliant": np.array(batch.compliant, dtype=bool),
-                "answer": text_column(batch.answers),
-            }
-            insert_batch(connection, "row_scores", {"run_id": inputs.run_id, "subtask": subtask}, columns)
+            computed.append((subtask, batch, metric_columns(batch, tasks, resources)))
+    later = sum(columns is None for _, _, columns in computed)  # this chunk's background batches ahead
+    for subtask, batch, columns in computed:
+        if columns is None:
+            later -= 1
+            continue
+        background.drain(keep=later)  # every batch submitted before this one goes in first
+        _insert_scores(connection, inputs.run_id, subtask, batch, columns, clock)
     with clock.stage("insert"):
         records = [inputs.results[row_id] for row_id in executed]
         insert_batch(

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from isac.compiler.errors import ScoringError
 
-MIN_PARALLEL_ROWS = 20_000  # below this, starting workers costs more than it saves
+MIN_PARALLEL_ROWS = 8_000  # below this, shipping a batch to the (started once) workers costs more
 MAX_DEFAULT_WORKERS = 8
 WORKERS_ENV = "ISAC_SCORE_WORKERS"
 

@@ -112,6 +112,9 @@ class MetricDefinition:
     # numbers, vectorised; the bootstrap uses it to recompute the metric on every resample.
     row_totals: RowTotals | None = None
     value_of_totals: ValueOfTotals | None = None
+    # Shared resources `row_stats` asks for (`Resources.get`); scoring starts them as soon as a batch
+    # of the metric is ahead, so a slow start (the METEOR jar loads for seconds) overlaps other work.
+    resources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.value_sql is None) == (self.group_value is None):

@@ -151,4 +151,5 @@ METRIC = MetricDefinition(
     digits=3,
     row_totals=_row_totals,
     value_of_totals=meteor_of_totals,
+    resources=(METEOR_RESOURCE,),
 )

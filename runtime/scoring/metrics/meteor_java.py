@@ -158,13 +158,16 @@ class Meteor15:
             _SEPARATOR.join(["SCORE", *(_protocol_text(r) for r in refs), _protocol_text(hyp)])
             for hyp, refs in zip(hyps, refs_per_row, strict=True)
         ]
-        stats: list[MeteorStats] = []
-        for start in range(0, len(requests), _CHUNK):
-            chunk = requests[start : start + _CHUNK]
+        # A segment's statistics depend only on its request line, and lines repeat a lot (every
+        # non-compliant answer is "", case variants tokenize alike): the jar scores each line once.
+        distinct = list(dict.fromkeys(requests))
+        answers: dict[str, MeteorStats] = {}
+        for start in range(0, len(distinct), _CHUNK):
+            chunk = distinct[start : start + _CHUNK]
             replies = self._exchange(chunk, len(chunk))
             for request, reply in zip(chunk, replies, strict=True):
-                stats.append(self._parse_stats(request, reply))
-        return stats
+                answers[request] = self._parse_stats(request, reply)
+        return [answers[request] for request in requests]
 
     def eval_lines(self, lines: Sequence[str]) -> tuple[list[float], float]:
         """The jar's EVAL over statistics lines: (segment scores, corpus score)."""
@@ -194,11 +197,10 @@ class Meteor15:
     def _tokenize_rows(
         self, hyps: list[str], refs_per_row: list[list[str]]
     ) -> tuple[list[str], list[list[str]]]:
-        flat = hyps + [ref for refs in refs_per_row for ref in refs]
-        tokens = iter(self.tokenize(flat))
-        new_hyps = [next(tokens) for _ in hyps]
-        new_refs = [[next(tokens) for _ in refs] for refs in refs_per_row]
-        return new_hyps, new_refs
+        # Each distinct text is tokenized once (references recur once per variant of their item).
+        flat = list(dict.fromkeys([*hyps, *(ref for refs in refs_per_row for ref in refs)]))
+        tokens = dict(zip(flat, self.tokenize(flat), strict=True))
+        return [tokens[hyp] for hyp in hyps], [[tokens[ref] for ref in refs] for refs in refs_per_row]
 
     def _exchange(self, requests: Sequence[str], expected_replies: int) -> list[str]:
         with self._lock:

@@ -14,6 +14,8 @@ from importlib.metadata import version as package_version
 from typing import ClassVar
 
 import jiwer
+import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from isac.compiler.errors import ScoringError
 from isac.runtime.scoring.metrics.definition import (
@@ -30,6 +32,7 @@ Normalizer = Callable[[str], str]
 
 # jiwer builds one alignment object per edit run; chunking bounds memory on very large calls.
 _JIWER_BATCH = 20_000
+_JIWER_WORDS = jiwer.wer_default  # the transform jiwer applies to both sides before aligning words
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,51 @@ def wer_row_stats(
     return stats
 
 
+def wer_counts(
+    hypotheses: Sequence[str], references: Sequence[str], normalizer: Normalizer | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(edits, reference words) of every row, as int64 arrays: the fast path of `wer_row_stats`.
+
+    The same numbers as jiwer's `process_words` (default transforms) on normalised texts, whose
+    per-row S + D + I is the word-level Levenshtein distance of its alignment; only the distance is
+    computed here. References repeat across variants and answers repeat too (empty ones above all), so
+    normalisation, word splitting and whole (hypothesis, reference) pairs are each done once.
+    """
+    if len(hypotheses) != len(references):
+        raise ScoringError(
+            f"WER needs one reference per hypothesis; got {len(hypotheses)} hypotheses "
+            f"and {len(references)} references"
+        )
+    normalize = normalizer if normalizer is not None else english_normalizer()
+    words_of: dict[str, tuple[str, ...]] = {}
+    done: dict[tuple[str, str], tuple[int, int]] = {}
+    errors = np.empty(len(hypotheses), dtype=np.int64)
+    ref_words = np.empty(len(hypotheses), dtype=np.int64)
+
+    def words(text: str) -> tuple[str, ...]:
+        found = words_of.get(text)
+        if found is None:
+            # jiwer's default transform (multiple spaces collapsed, stripped, split into words)
+            found = words_of[text] = tuple(_JIWER_WORDS([normalize(text)])[0])
+        return found
+
+    for index, (hyp, ref) in enumerate(zip(hypotheses, references, strict=True)):
+        pair = done.get((hyp, ref))
+        if pair is None:
+            ref_seq, hyp_seq = words(ref), words(hyp)
+            pair = done[(hyp, ref)] = (Levenshtein.distance(ref_seq, hyp_seq), len(ref_seq))
+        errors[index], ref_words[index] = pair
+    return errors, ref_words
+
+
+def jiwer_corpus_wer(errors: int, ref_words: int) -> float:
+    """`jiwer.wer` of a corpus from its summed edits and reference words, computed the way jiwer does.
+
+    With no reference words jiwer reports the insertion count (then every edit is an insertion).
+    """
+    return float(errors) / float(ref_words) if ref_words else float(errors)
+
+
 def wer_from_totals(errors: int, ref_words: int) -> float:
     """Corpus WER in percent from summed statistics.
 
@@ -161,21 +209,24 @@ def _identity(text: str) -> str:
     return text
 
 
-def _wer_english(hypotheses: Sequence[str], references: Sequence[str]) -> list[WerStats]:
-    return wer_row_stats(hypotheses, references)
+def _counts_english(hypotheses: Sequence[str], references: Sequence[str]) -> list[tuple[int, int]]:
+    errors, ref_words = wer_counts(hypotheses, references)
+    return list(zip(errors.tolist(), ref_words.tolist(), strict=True))
 
 
-def _wer_verbatim(hypotheses: Sequence[str], references: Sequence[str]) -> list[WerStats]:
-    return wer_row_stats(hypotheses, references, normalizer=_identity)
+def _counts_verbatim(hypotheses: Sequence[str], references: Sequence[str]) -> list[tuple[int, int]]:
+    errors, ref_words = wer_counts(hypotheses, references, normalizer=_identity)
+    return list(zip(errors.tolist(), ref_words.tolist(), strict=True))
 
 
 def _row_stats(batch: MetricInput) -> Columns:
-    # module-level functions, so that worker processes can unpickle them by name
-    compute = _wer_verbatim if batch.options.get("normalizer") == "none" else _wer_english
-    stats = parallel_rows(compute, batch.answers, batch.first_references())
+    # module-level functions, so that worker processes can unpickle them by name; the normaliser is
+    # pure Python, so large batches are still spread over the workers
+    compute = _counts_verbatim if batch.options.get("normalizer") == "none" else _counts_english
+    pairs = parallel_rows(compute, batch.answers, batch.first_references())
     return {
-        "wer_errors": integer_column([s.errors for s in stats]),
-        "wer_ref_words": integer_column([s.ref_words for s in stats]),
+        "wer_errors": integer_column([errors for errors, _ in pairs]),
+        "wer_ref_words": integer_column([ref_words for _, ref_words in pairs]),
     }
 
 
