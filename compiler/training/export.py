@@ -7,9 +7,9 @@
                   {"from": "gpt", "value": TARGET}], "audios": [...]} plus dataset_info.json naming it
                   (dataset `isac_sft`, formatting sharegpt, columns conversations + audios)
                   llamafactory-cli train ... --dataset_dir OUT/llamafactory --dataset isac_sft
-    hf            a Hugging Face `audiofolder`: OUT/hf/metadata.jsonl ({"file_name", "instruction",
-                  "target", ...}) beside the audio (hard links, or copies across file systems)
-                  datasets.load_dataset("audiofolder", data_dir="OUT/hf") -> an `audio` Audio column
+    hf            OUT/hf/train.jsonl ({"audio": "/abs/path.wav", "instruction", "target", ...}) and a
+                  dataset card README.md declaring `audio` an Audio feature:
+                  datasets.load_dataset("OUT/hf", split="train") -> an `audio` Audio column
 
 Audio paths in the swift and LLaMA-Factory files are absolute (both frameworks open them as given).
 """
@@ -17,8 +17,6 @@ Audio paths in the swift and LLaMA-Factory files are absolute (both frameworks o
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -85,37 +83,36 @@ def export_llamafactory(examples: Iterable[Mapping[str, Any]], data_root: Path, 
     return folder
 
 
+HF_FEATURES = (
+    ("audio", "audio"),
+    ("instruction", "string"),
+    ("target", "string"),
+    *((key, "string") for key in _KEEP),
+)
+
+
 def export_hf(examples: Iterable[Mapping[str, Any]], data_root: Path, out: Path) -> Path:
-    """Write an audiofolder OUT/hf/ (metadata.jsonl + audio/<path as in the corpus>)."""
+    """Write OUT/hf/{train.jsonl, README.md}: a dataset folder whose card makes `audio` an Audio column."""
     folder = out / "hf"
     folder.mkdir(parents=True, exist_ok=True)
-    linked: set[str] = set()
-    with (folder / "metadata.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
+    with (folder / "train.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
         for example in examples:
-            relative = f"audio/{example['audio']}"
-            if relative not in linked:
-                _link(data_root / example["audio"], folder / relative)
-                linked.add(relative)
             record = {key: example[key] for key in _KEEP}
-            record |= {
-                "file_name": relative,
-                "instruction": example["instruction"],
-                "target": example["target"],
-            }
+            audio = data_root / example["audio"]
+            if not audio.is_file():
+                raise CorpusError(f"audio file not found: {audio} (is --data-root the corpus's data root?)")
+            record |= {"audio": str(audio.resolve()), "instruction": example["instruction"]}
+            record["target"] = example["target"]
             handle.write(_dump(record))
+    features = "\n".join(f"  - name: {name}\n    dtype: {dtype}" for name, dtype in HF_FEATURES)
+    card = (
+        "---\ndataset_info:\n  features:\n" + features + "\n"
+        "configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: train.jsonl\n---\n"
+        "# isac SFT corpus\n\nWritten by `isac sft --export hf`. Load with\n"
+        '`datasets.load_dataset("<this folder>", split="train")`: `audio` is an `Audio` column.\n'
+    )
+    (folder / "README.md").write_text(card, encoding="utf-8")
     return folder
-
-
-def _link(source: Path, target: Path) -> None:
-    if not source.is_file():
-        raise CorpusError(f"audio file not found: {source} (is --data-root the corpus's data root?)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:  # another file system: copy
-        shutil.copyfile(source, target)
 
 
 EXPORTERS: dict[str, Callable[[Iterable[Mapping[str, Any]], Path, Path], Path]] = {

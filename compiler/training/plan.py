@@ -149,30 +149,32 @@ def plan_corpus(builder: Builder, size: int, mix: Mix, seed: int) -> CorpusPlan:
 
 
 def _allocate(cells: Sequence[Cell], mix: Mix, size: int) -> list[int]:
-    """Largest-remainder allocation of `size` over the cells by their mix weight (exact fractions)."""
-    by_class: dict[tuple[str, str], int] = {}
-    classes_in: dict[str, set[str]] = {}
-    for cell in cells:
-        by_class[(cell.dimension, cell.variation_class)] = (
-            by_class.get((cell.dimension, cell.variation_class), 0) + 1
-        )
-        classes_in.setdefault(cell.dimension, set()).add(cell.variation_class)
-    total_weight = sum(Fraction(mix.dimensions[d]) for d in classes_in)
-    weights = [
-        Fraction(mix.dimensions[cell.dimension])
-        / total_weight
-        / len(classes_in[cell.dimension])
-        / by_class[(cell.dimension, cell.variation_class)]
-        for cell in cells
-    ]
-    exact = [weight * size for weight in weights]
-    counts = [int(value) for value in exact]
-    left = size - sum(counts)
-    # ties broken by cell order, so the allocation is deterministic
-    order = sorted(range(len(cells)), key=lambda i: (-(exact[i] - counts[i]), i))
-    for i in order[:left]:
-        counts[i] += 1
+    """Hierarchical largest-remainder allocation: size -> dimensions (by weight) -> classes (equally) ->
+    cells (equally), so each level's totals are as exact as whole numbers allow."""
+    dimensions: dict[str, dict[str, list[int]]] = {}
+    for index, cell in enumerate(cells):
+        dimensions.setdefault(cell.dimension, {}).setdefault(cell.variation_class, []).append(index)
+    counts = [0] * len(cells)
+    names = list(dimensions)
+    per_dimension = _split(size, [Fraction(mix.dimensions[name]) for name in names])
+    for name, dimension_count in zip(names, per_dimension, strict=True):
+        classes = list(dimensions[name].values())
+        per_class = _split(dimension_count, [Fraction(1)] * len(classes))
+        for members, class_count in zip(classes, per_class, strict=True):
+            for index, count in zip(members, _split(class_count, [Fraction(1)] * len(members)), strict=True):
+                counts[index] = count
     return counts
+
+
+def _split(total: int, weights: Sequence[Fraction]) -> list[int]:
+    """`total` in whole parts proportional to `weights` (largest remainder; ties to the earlier part)."""
+    weight_sum = sum(weights)
+    exact = [weight / weight_sum * total for weight in weights]
+    parts = [int(value) for value in exact]
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def draw_items(rng: HashRng, n: int, k: int) -> list[tuple[int, int]]:
