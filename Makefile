@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo sft-demo test lint bench
 
 setup: $(VENV)/.isac-installed
 
@@ -13,6 +13,11 @@ $(VENV)/.isac-installed: pyproject.toml setup.py scripts/setup.sh
 
 demo: setup
 	$(VENV)/bin/isac demo --out demo-output
+
+# The mitigation loop on the mini corpus, CPU only: test set -> SFT corpus -> disjointness check -> tiny
+# Qwen2-Audio before -> fine-tune -> after -> sft-demo-output/what-fine-tuning-changed.md
+sft-demo: setup
+	$(PY) -m isac.runtime.sft.demo --out sft-demo-output
 
 lint: setup
 	$(VENV)/bin/ruff check .

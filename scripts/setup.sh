@@ -34,7 +34,7 @@ if [[ "${ISAC_WITH_TORCHVISION:-0}" == 1 ]]; then
 else
   "$venv/bin/python" -m pip install -q "torch==2.13.0"
 fi
-"$venv/bin/python" -m pip install -q -e ".[models,dev]"
+"$venv/bin/python" -m pip install -q -e ".[models,sft,dev]"
 # The test plugin (a model adapter and a checker kind registered only through entry points);
 # tests/plugins fails without it.
 "$venv/bin/python" -m pip install -q -e tests/plugins/isac_example_plugin
