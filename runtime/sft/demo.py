@@ -38,12 +38,15 @@ class SftDemoConfig:
     out: Path = Path("sft-demo-output")
     spec_dir: Path | None = None
     data_root: Path | None = None
-    size: int = 1500
-    steps: int = 300
+    size: int = 1000
+    steps: int = 400
     batch_size: int = 8
-    learning_rate: float = 3e-3
+    # a 32-wide random model needs a large step size to pick up the formats in a few hundred steps
+    learning_rate: float = 1e-2
     lora: bool = False
+    mix: str = "F=1"  # the corpus: F formats only (what the demo measures)
     dimensions: tuple[str, ...] = ("F",)  # test rows executed before and after (F: the formats)
+    tasks: tuple[str, ...] = ()  # empty: every task
     max_new_tokens: int = 48
     threads: int | None = 1
     seed: int = 0
@@ -64,7 +67,7 @@ def run_sft_demo(config: SftDemoConfig, log: Callable[[str], None] = print) -> C
 
     log("2/6 build the SFT corpus from training pools and splits, check it against the test set")
     view = training_view(spec)
-    mix = Mix()
+    mix = Mix.parse(config.mix)
     build = plan_build(
         view,
         load_indexes(view, data_root, check_audio=True, skip_missing_audio=False),
@@ -92,7 +95,7 @@ def run_sft_demo(config: SftDemoConfig, log: Callable[[str], None] = print) -> C
                 out=out / "runs" / name,
                 data_root=data_root,
                 batch_size=16,
-                row_filter=RowFilter(dimensions=config.dimensions),
+                row_filter=RowFilter(dimensions=config.dimensions, tasks=config.tasks),
                 options=AdapterOptions(device="cpu", dtype="float32", max_new_tokens=config.max_new_tokens),
                 progress=False,
             )
