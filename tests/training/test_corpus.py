@@ -57,8 +57,7 @@ def test_every_target_passes_the_checker_that_scores_the_test_set(corpus: Path) 
         checker = compile_checker(CheckerSpec.model_validate(example["checker"]))
         result = checker(example["target"], example["subtasks"])
         assert result.compliant, example
-        for subtask, answer in result.answers.items():
-            assert answer.strip() == example["references"][subtask][0].strip() or answer, example
+        assert all(answer.strip() for answer in result.answers.values()), example
     # every dimension, class and checker kind is represented
     assert {e["dimension"] for e in examples} == {"D", "F", "N"}
     assert {e["variation_class"] for e in examples} >= {"D1", "D5", "F1", "F2", "F3", "F4", "N1", "N2"}
@@ -84,7 +83,8 @@ def test_training_examples_use_only_training_items_and_fragments(corpus: Path) -
     golden_items = {row["item_id"] for row in manifest_rows(GOLDEN)}
     for example in read_corpus(corpus):
         assert example["item_id"] not in golden_items
-        assert "test" not in example["audio"].split("/")[1] if example["dataset"] == "librispeech" else True
+        if example["dataset"] == "librispeech":
+            assert example["audio"].startswith("LibriSpeech/train-clean-100/")
 
 
 def test_corpus_generation_is_byte_identical_twice(tmp_path: Path, corpus: Path) -> None:
