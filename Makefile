@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup setup-test demo test lint bench corpus
+.PHONY: setup setup-test demo sft-demo test lint bench corpus
 
 # The demo's set-up: Python packages and Java/WordNet; `make test` and `make corpus` add espeak-ng, sox
 # and Chromium. System packages are optional: the set-up warns and carries on without them.
@@ -21,6 +21,11 @@ $(VENV)/.isac-test-system: $(VENV)/.isac-installed
 
 demo: setup
 	$(VENV)/bin/isac demo --out demo-output
+
+# The mitigation loop on the mini corpus, CPU only: test set -> SFT corpus -> disjointness check -> tiny
+# Qwen2-Audio before -> fine-tune -> after -> sft-demo-output/what-fine-tuning-changed.md
+sft-demo: setup
+	$(PY) -m isac.runtime.sft.demo --out sft-demo-output
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -49,6 +49,22 @@ def assemble(task_description: str, connecting: str, format_description: str, en
     return join_clauses(sentence_start(task_description), connecting, format_description) + ending
 
 
+@dataclass(frozen=True)
+class _NSetup:
+    """What an item's N rows share: its drawn descriptions, joiners, punctuation, keys and templates."""
+
+    item: DatasetItem
+    descriptions: dict[str, str]
+    joiners: list[str]
+    pc: int
+    pe: int
+    meta: dict[str, str]
+    answers: dict[str, str]
+    keys: dict[str, str]
+    choices: dict[str, tuple[int, str]]
+    labels: dict[str, list[str]]
+
+
 class Builder:
     """Builds the rows of every manifest of a spec from dataset indexes, lazily, one item at a time."""
 
@@ -116,7 +132,10 @@ class Builder:
     def _punctuation(self, task: TaskSpec) -> Punctuation:
         return task.punctuation or self.spec.punctuation
 
-    def _rng(self, task: TaskSpec, item: DatasetItem) -> HashRng:
+    def _rng(self, task: TaskSpec, item: DatasetItem, salt: str = "") -> HashRng:
+        # the test compile uses no salt; a training corpus draws with its own salt per repetition
+        if salt:
+            return HashRng(self.spec.seed, task.dataset, item.item_id, task.task, salt)
         return HashRng(self.spec.seed, task.dataset, item.item_id, task.task)
 
     def _render(self, source: str, context: Mapping[str, Any]) -> str:
@@ -160,13 +179,22 @@ class Builder:
         return list(task.labels)
 
     def _d_rows(self, task: TaskSpec, item: DatasetItem) -> list[CompiledRow]:
-        rng = self._rng(task, item)
+        return self._d_variant_rows(task, item, self.spec.d_variants, "")
+
+    def d_row(self, task: TaskSpec, item: DatasetItem, variant: DVariant, salt: str = "") -> CompiledRow:
+        """The one D row of (task, item, variant); with `salt`, drawn from a stream of its own."""
+        return self._d_variant_rows(task, item, (variant,), salt)[0]
+
+    def _d_variant_rows(
+        self, task: TaskSpec, item: DatasetItem, variants: Sequence[DVariant], salt: str
+    ) -> list[CompiledRow]:
+        rng = self._rng(task, item, salt)
         base = self._base(task, rng)
         default = assemble(base.task_description, base.connecting, base.format_description, base.ending)
         common = self._common(task, item)
         checker = canonical(self._default_checker(task))
         rows = []
-        for variant in self.spec.d_variants:
+        for variant in variants:
             # only the variants that draw get their own stream (creating one costs a hash)
             v_rng = rng.child("D", variant.variant) if variant.kind in _DRAWING_KINDS else rng
             text, extra = self._d_instruction(variant, task, base, default, v_rng)
@@ -228,7 +256,16 @@ class Builder:
     # ---- F
 
     def _f_rows(self, task: TaskSpec, item: DatasetItem) -> list[CompiledRow]:
-        rng = self._rng(task, item)
+        return self._f_variant_rows(task, item, self.spec.f_variants, "")
+
+    def f_row(self, task: TaskSpec, item: DatasetItem, variant: FVariant, salt: str = "") -> CompiledRow:
+        """The one F row of (task, item, variant); with `salt`, drawn from a stream of its own."""
+        return self._f_variant_rows(task, item, (variant,), salt)[0]
+
+    def _f_variant_rows(
+        self, task: TaskSpec, item: DatasetItem, variants: Sequence[FVariant], salt: str
+    ) -> list[CompiledRow]:
+        rng = self._rng(task, item, salt)
         base = self._base(task, rng)
         context = self._contexts[task.task]
         answer_index = rng.child("F", "answer_only").index(task.answer_only)
@@ -237,7 +274,7 @@ class Builder:
         # F rows replace the base D_f with the answer-only phrase, so its index is not provenance here
         base_meta = {key: value for key, value in base.meta.items() if key != "format_description"}
         rows = []
-        for variant in self.spec.f_variants:
+        for variant in variants:
             if task.task in variant.exclude_tasks:
                 continue
             v_rng = rng.child("F", variant.variant)
@@ -307,8 +344,20 @@ class Builder:
     ) -> list[CompiledRow]:
         n = self.spec.n
         assert n is not None
+        setup = self._n_setup(item, "")
+        return [self._n_row(setup, size, order, fmt) for size, order in orderings for fmt in n.formats]
+
+    def n_row(self, item: DatasetItem, order: Sequence[str], fmt: NFormat, salt: str = "") -> CompiledRow:
+        """The one N row of (item, subtask order, format); with `salt`, drawn from a stream of its own."""
+        assert self.spec.n is not None
+        return self._n_row(self._n_setup(item, salt), len(order), tuple(order), fmt)
+
+    def _n_setup(self, item: DatasetItem, salt: str) -> _NSetup:
+        n = self.spec.n
+        assert n is not None
         spec = self.spec
-        rng = HashRng(spec.seed, n.dataset, item.item_id, "N")
+        scope = (n.dataset, item.item_id, "N", salt) if salt else (n.dataset, item.item_id, "N")
+        rng = HashRng(spec.seed, *scope)
         descriptions: dict[str, str] = {}
         meta: dict[str, str] = {}
         for name in n.tasks:
@@ -333,36 +382,35 @@ class Builder:
             separator = f_rng.choice(fmt.separators) if fmt.separators else ""
             choices[fmt.variant] = (template, separator)
         labels = {name: list(spec.tasks[name].labels) for name in n.tasks if spec.tasks[name].labels}
+        return _NSetup(item, descriptions, joiners, pc, pe, meta, answers, keys, choices, labels)
 
-        rows = []
-        for size, order in orderings:
-            described = descriptions[order[0]]
-            for position, name in enumerate(order[1:]):
-                described = join_clauses(described, joiners[position], descriptions[name])
-            order_labels = {name: labels[name] for name in order if name in labels}
-            common = RowCommon.of(item, n.dataset, order)
-            for fmt in n.formats:
-                template, separator = choices[fmt.variant]
-                context = self._n_context(order, answers, keys, separator)
-                fmt_text = self._render(fmt.templates[template], context)
-                checker = self._n_checker(fmt, order, keys, separator, order_labels)
-                rows.append(
-                    serialize_row(
-                        common,
-                        dimension="N",
-                        variation_class=n.sizes[size],
-                        variant=fmt.variant,
-                        instruction=join_clauses(
-                            sentence_start(described),
-                            spec.punctuation.connecting[pc],
-                            fmt_text,
-                        )
-                        + spec.punctuation.ending[pe],
-                        checker=canonical(checker),
-                        meta={**meta, "template": str(template)},
-                    )
-                )
-        return rows
+    def _n_row(self, setup: _NSetup, size: int, order: tuple[str, ...], fmt: NFormat) -> CompiledRow:
+        n = self.spec.n
+        assert n is not None
+        spec = self.spec
+        described = setup.descriptions[order[0]]
+        for position, name in enumerate(order[1:]):
+            described = join_clauses(described, setup.joiners[position], setup.descriptions[name])
+        order_labels = {name: setup.labels[name] for name in order if name in setup.labels}
+        common = RowCommon.of(setup.item, n.dataset, order)
+        template, separator = setup.choices[fmt.variant]
+        context = self._n_context(order, setup.answers, setup.keys, separator)
+        fmt_text = self._render(fmt.templates[template], context)
+        checker = self._n_checker(fmt, order, setup.keys, separator, order_labels)
+        return serialize_row(
+            common,
+            dimension="N",
+            variation_class=n.sizes[size],
+            variant=fmt.variant,
+            instruction=join_clauses(
+                sentence_start(described),
+                spec.punctuation.connecting[setup.pc],
+                fmt_text,
+            )
+            + spec.punctuation.ending[setup.pe],
+            checker=canonical(checker),
+            meta={**setup.meta, "template": str(template)},
+        )
 
     @staticmethod
     def _n_context(

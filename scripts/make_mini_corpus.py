@@ -7,6 +7,12 @@ isac authors. Emotions are acted only through espeak-ng's pitch, speed and ampli
 model is not expected to recognise them. The files follow the standard layouts that isac's dataset
 adapters read (LibriSpeech, CoVoST2, IEMOCAP, AudioCaps), so the default spec compiles against them.
 
+A small TRAINING split sits beside the test split in the same layouts (LibriSpeech train-clean-100,
+a CoVoST2 train table, IEMOCAP Sessions 1-4, AudioCaps train.csv) for `isac sft`: different sentences,
+clips and item ids, short utterances to keep the corpus a few MB. The LibriSpeech training chapter
+reuses the four synthetic speakers (SPEAKERS.TXT is shared and must not change: the golden release
+fingerprints it), under chapter 200.
+
 Usage: python scripts/make_mini_corpus.py [--out data/mini]
 Needs: espeak-ng on PATH, numpy, scipy, soundfile. Output is identical for identical tool versions.
 """
@@ -180,6 +186,57 @@ AUDIOCAPS_CLIPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+# Training split (isac sft): short sentences, disjoint from everything above.
+LIBRISPEECH_TRAIN_SENTENCES: tuple[str, ...] = (
+    "the farmer fed the horses at dawn",
+    "a small boat drifted past the pier",
+    "the teacher wrote three words on the board",
+    "snow covered the roofs of the town",
+    "he carried the basket up the stairs",
+    "the bells rang out across the valley",
+    "my aunt baked bread every sunday",
+    "the lamp flickered and then went out",
+    "a fox crossed the field at night",
+    "they sang songs on the long journey",
+    "the clock in the hall struck seven",
+    "she kept the old map in a drawer",
+)
+LIBRISPEECH_TRAIN_CHAPTER = "200"
+
+COVOST_TRAIN_PAIRS: tuple[tuple[str, str], ...] = (
+    ("The shop closes at six.", "商店六点关门。"),
+    ("I drink tea every morning.", "我每天早上喝茶。"),
+    ("The park is very quiet today.", "今天公园很安静。"),
+    ("She likes to read novels.", "她喜欢读小说。"),
+    ("We took a taxi to the airport.", "我们坐出租车去了机场。"),
+    ("The soup is too hot.", "汤太烫了。"),
+)
+
+# (session, dialog, utterance suffix, emotion code, transcript); more than five words each, for N.
+IEMOCAP_TRAIN_UTTERANCES: tuple[tuple[int, str, str, str, str], ...] = (
+    (1, "Ses01F_impro01", "F000", "hap", "I am so glad you could come today."),
+    (1, "Ses01F_impro01", "M001", "sad", "I lost the only photo of my father."),
+    (1, "Ses01F_impro01", "F002", "ang", "You broke the vase and did not tell me."),
+    (2, "Ses02M_impro02", "M000", "neu", "The report is on the desk by the door."),
+    (2, "Ses02M_impro02", "F001", "hap", "We are finally going on a holiday together."),
+    (2, "Ses02M_impro02", "M002", "ang", "I asked you twice to turn the music down."),
+    (3, "Ses03F_impro03", "F000", "sad", "Nobody called me on my birthday this year."),
+    (3, "Ses03F_impro03", "M001", "neu", "The meeting starts at ten in room four."),
+    (3, "Ses03F_impro03", "F002", "exc", "I passed the exam with the highest mark!"),
+    (4, "Ses04M_impro04", "M000", "hap", "This cake tastes even better than last time."),
+    (4, "Ses04M_impro04", "F001", "neu", "Please put the boxes next to the window."),
+    (4, "Ses04M_impro04", "M002", "sad", "The old dog did not wake up this morning."),
+)
+
+# AudioCaps train.csv has one caption per clip.
+AUDIOCAPS_TRAIN_CLIPS: tuple[tuple[str, str, str], ...] = (
+    ("isacTrain01", "beeps", "An electronic alarm beeps in a regular pattern"),
+    ("isacTrain02", "rain", "Rain falls with a steady hiss"),
+    ("isacTrain03", "siren", "A siren wails up and down"),
+    ("isacTrain04", "knocks", "Someone knocks on a door several times"),
+)
+
+
 # -------------------------------------------------------------------------------------------- audio
 
 
@@ -325,6 +382,67 @@ def make_audiocaps(root: Path) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def make_training_split(root: Path) -> None:
+    """The small training split (see the module docstring); leaves every test-split file untouched."""
+    folder_base = root / "LibriSpeech" / "train-clean-100"
+    speakers = list(LIBRISPEECH_SPEAKERS.items())
+    per_speaker = len(LIBRISPEECH_TRAIN_SENTENCES) // len(speakers)
+    chapter = LIBRISPEECH_TRAIN_CHAPTER
+    for index, (speaker, (_, voice)) in enumerate(speakers):
+        folder = folder_base / speaker / chapter
+        lines = []
+        for utt in range(per_speaker):
+            sentence = LIBRISPEECH_TRAIN_SENTENCES[index * per_speaker + utt]
+            utt_id = f"{speaker}-{chapter}-{utt:04d}"
+            write_audio(folder / f"{utt_id}.flac", speak(sentence, Voice(voice)), "FLAC")
+            lines.append(f"{utt_id} {sentence.upper()}")
+        (folder / f"{speaker}-{chapter}.trans.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    covost = root / "CoVoST2"
+    rows = [("path", "sentence", "translation", "client_id", "split")]
+    for index, (sentence, translation) in enumerate(COVOST_TRAIN_PAIRS):
+        name = f"common_voice_en_isactrain{index:04d}.wav"
+        voice = Voice(COVOST_VOICES[index % len(COVOST_VOICES)])
+        write_audio(covost / "clips" / name, speak(sentence, voice), "WAV")
+        rows.append((name, sentence, translation, f"isac-train-speaker-{index % 4}", "train"))
+    with (covost / "covost_v2.en_zh-CN.train.tsv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+        writer.writerows(rows)
+
+    dialogs: dict[tuple[int, str], list[tuple[str, str, str]]] = {}
+    for session_number, dialog, suffix, code, text in IEMOCAP_TRAIN_UTTERANCES:
+        dialogs.setdefault((session_number, dialog), []).append((suffix, code, text))
+    for (session_number, dialog), utterances in dialogs.items():
+        session = root / "IEMOCAP_full_release" / f"Session{session_number}"
+        evaluation = ["% [START_TIME - END_TIME] TURN_NAME EMOTION [V, A, D]", ""]
+        transcript = []
+        clock = 1.0
+        for suffix, code, text in utterances:
+            utt_id = f"{dialog}_{suffix}"
+            pitch, speed, amplitude = EMOTION_VOICES[code]
+            voice_name = "en-us+f2" if suffix.startswith("F") else "en-us+m1"
+            samples = speak(text, Voice(voice_name, pitch, speed, amplitude))
+            write_audio(session / "sentences" / "wav" / dialog / f"{utt_id}.wav", samples, "WAV")
+            start, end = clock, clock + samples.size / RATE
+            clock = end + 0.5
+            evaluation.append(f"[{start:.4f} - {end:.4f}]\t{utt_id}\t{code}\t[2.5000, 2.5000, 2.5000]")
+            evaluation.append("")
+            transcript.append(f"{utt_id} [{start:08.4f}-{end:08.4f}]: {text}")
+        for folder, lines in (("EmoEvaluation", evaluation), ("transcriptions", transcript)):
+            target = session / "dialog" / folder
+            target.mkdir(parents=True, exist_ok=True)
+            (target / f"{dialog}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    audiocaps = root / "AudioCaps"
+    rows = [("audiocap_id", "youtube_id", "start_time", "caption")]
+    for offset, (youtube_id, kind, caption) in enumerate(AUDIOCAPS_TRAIN_CLIPS):
+        clip = scene(kind, 100 + offset, seconds=2.0)
+        write_audio(audiocaps / "audio" / "train" / f"Y{youtube_id}.wav", clip, "WAV")
+        rows.append((str(800_001 + offset), youtube_id, "0", caption))
+    with (audiocaps / "train.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "mini")
@@ -333,7 +451,7 @@ def main() -> None:
         raise SystemExit("espeak-ng is needed: apt-get install espeak-ng")
     if args.out.exists():
         shutil.rmtree(args.out)
-    for make in (make_librispeech, make_covost2, make_iemocap, make_audiocaps):
+    for make in (make_librispeech, make_covost2, make_iemocap, make_audiocaps, make_training_split):
         make(args.out)
     files = sorted(path for path in args.out.rglob("*") if path.is_file())
     total = sum(path.stat().st_size for path in files)

@@ -96,9 +96,10 @@ else
   step "[2/6] torch 2.13.0 (CPU)"
   pip_install "torch==2.13.0"
 fi
-step "[3/6] isac with its models, dev and ray extras (editable)"
-# Ray (isac[ray], ~80 MB, ~20 s from a wheel cache) so the --ray tests run rather than skip.
-pip_install -e ".[models,dev,ray]"
+step "[3/6] isac with its models, sft, dev and ray extras (editable)"
+# Ray (isac[ray], ~80 MB, ~20 s from a wheel cache) so the --ray tests run rather than skip; peft and
+# datasets (isac[sft]) for the fine-tuning loop.
+pip_install -e ".[models,sft,dev,ray]"
 # The test plugin (a model adapter and a checker kind registered only through entry points);
 # tests/plugins fails without it.
 step "[4/6] the example plugin of the tests"

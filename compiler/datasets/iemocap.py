@@ -25,6 +25,7 @@ Item id: the utterance id. References: {"SER": (label,), "GR": (sex,), "ASR": (t
 Options:
     path     distribution folder under the data root (default "IEMOCAP_full_release")
     session  session number 1..5 (default 5)
+    sessions list of session numbers, e.g. [1, 2, 3, 4] for the usual training split (instead of `session`)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ NAME = "iemocap"
 OPTIONS: dict[str, str] = {
     "path": "distribution folder under the data root, default 'IEMOCAP_full_release'",
     "session": "session number 1..5, default 5",
+    "sessions": "list of session numbers 1..5 (instead of session), e.g. [1, 2, 3, 4] for training",
 }
 # categorical code -> class label; None drops the utterance
 CLASS_OF_CODE: dict[str, str | None] = {
@@ -80,9 +82,17 @@ class IemocapAdapter:
     def index(self, root: Path, options: Mapping[str, Any]) -> tuple[list[DatasetItem], list[Path]]:
         """Labelled items and the index files read (every EmoEvaluation and transcription file used)."""
         check_options(NAME, options, OPTIONS)
-        session = int_option(NAME, options, "session", 5)
-        if not 1 <= session <= 5:
-            raise DatasetError(f"dataset adapter {NAME!r}: option 'session' must be 1..5, got {session}")
+        items: list[DatasetItem] = []
+        read: list[Path] = []
+        for session in _sessions(options):
+            session_items, session_read = self._index_session(root, options, session)
+            items += session_items
+            read += session_read
+        return items, read
+
+    def _index_session(
+        self, root: Path, options: Mapping[str, Any], session: int
+    ) -> tuple[list[DatasetItem], list[Path]]:
         session_dir = (
             root / relative_option(NAME, options, "path", "IEMOCAP_full_release") / f"Session{session}"
         )
@@ -119,6 +129,29 @@ class IemocapAdapter:
                 }
                 items.append(DatasetItem(utterance, audio, references))
         return items, read
+
+
+def _sessions(options: Mapping[str, Any]) -> list[int]:
+    """The sessions to index: `sessions` (a list) or `session` (one number, default 5), each 1..5."""
+    if "sessions" in options:
+        if "session" in options:
+            raise DatasetError(f"dataset adapter {NAME!r}: give either 'session' or 'sessions', not both")
+        raw = options["sessions"]
+        values = raw if isinstance(raw, list) else []
+        bad = [v for v in values if isinstance(v, bool) or not isinstance(v, int)]
+        if not isinstance(raw, list) or not raw or bad:
+            raise DatasetError(
+                f"dataset adapter {NAME!r}: option 'sessions' must be a non-empty list of integers, "
+                f"got {raw!r}"
+            )
+        sessions = sorted(set(raw))
+    else:
+        sessions = [int_option(NAME, options, "session", 5)]
+    key = "sessions" if "sessions" in options else "session"
+    for session in sessions:
+        if not 1 <= session <= 5:
+            raise DatasetError(f"dataset adapter {NAME!r}: option {key!r} must be 1..5, got {session}")
+    return sessions
 
 
 def speaker_sex(utterance: str) -> str:

@@ -75,6 +75,9 @@ class DatasetSpec(_Frozen):
     """a registered dataset adapter (librispeech, covost2, iemocap, audiocaps, jsonl, or a plugin's)"""
     options: dict[str, Any] = Field(default_factory=dict)
     """adapter options overriding its defaults (see the adapter's module docstring)"""
+    training: dict[str, Any] | None = None
+    """adapter options of the TRAINING split (replacing `options` as a whole) for `isac sft`; the test
+    compile never reads them"""
 
 
 class AxisSpec(_Frozen):
@@ -151,6 +154,32 @@ class Rewrites(_Frozen):
     complex: Pool = Field(min_length=8)
 
 
+SmallPool = Annotated[tuple[NonEmpty, ...], MinLen(2), UniqueItems()]
+
+
+class TrainingRewrites(_Frozen):
+    """Training-only D4 rewrites (each level disjoint from the test pool of that level)."""
+
+    simple: SmallPool
+    neutral: SmallPool
+    complex: SmallPool
+
+
+class TaskTraining(_Frozen):
+    """Training-only fragment pools of a task (`isac sft`). Each replaces the test pool of the same name
+    when a training corpus is compiled, and must share no fragment with it; the test compile never reads
+    them, so adding or editing them leaves every test manifest unchanged."""
+
+    task_descriptions: SmallPool
+    """D_t pool for training"""
+    format_descriptions: SmallPool
+    """D_f pool for training (replaces default_format.descriptions)"""
+    answer_only: SmallPool
+    """F base phrases for training"""
+    rewrites: TrainingRewrites
+    """D4 rewrites for training"""
+
+
 class MetricSpec(_Frozen):
     """How a task is scored: a registered metric, its options, and (optionally) its stated direction.
 
@@ -224,6 +253,8 @@ class TaskSpec(_Frozen):
     """how an N instruction names this task's answer (required when dimensions/n.yaml composes the task)"""
     punctuation: Punctuation | None = None
     """replaces the benchmark's base punctuation pools for this task"""
+    training: TaskTraining | None = None
+    """training-only pools (`isac sft`), disjoint from the test pools above; never read by the test compile"""
 
     @property
     def is_label_task(self) -> bool:
@@ -344,6 +375,9 @@ class FVariant(_Frozen):
         MinLen(1),
     ] = ()
     """wrap: the (left, right) pairs drawn from"""
+    training_templates: Annotated[tuple[NonEmpty, ...], UniqueItems()] = ()
+    """training-only phrasings (`isac sft`), disjoint from `templates`; required for a training corpus
+    when `templates` is set"""
 
 
 class FDimension(_Frozen):
@@ -375,6 +409,8 @@ class NFormat(_Frozen):
     """phrasings of the composite format (Jinja2 templates)"""
     separators: Annotated[tuple[NonEmpty, ...], MinLen(1), UniqueItems()] = ()
     """separator: the separators drawn from"""
+    training_templates: Annotated[tuple[NonEmpty, ...], UniqueItems()] = ()
+    """training-only phrasings (`isac sft`), disjoint from `templates`"""
 
 
 class Eligibility(_Frozen):

@@ -7,11 +7,12 @@ compiler (a checker that cannot be satisfied) or in the scorer. It reads no audi
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from isac.compiler import __version__
 from isac.compiler.errors import RunError, ScoringError
-from isac.compiler.rows import ManifestRow
+from isac.compiler.rows import CheckerSpec, ManifestRow
 from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
 from isac.runtime.scoring.checkers import compile_checker
 
@@ -31,11 +32,27 @@ def oracle_response(row: ManifestRow) -> str:
     plugin, gets its ideal answer from the same code that judges it.
     """
     try:
-        checker = compile_checker(row.checker)
-        answers = tuple(reference_answer(row, subtask) for subtask in checker.subtask_names(row.subtasks))
-        return checker.render(answers)
-    except ScoringError as error:
+        return ideal_response(row.checker, row.references, row.subtasks)
+    except (ScoringError, ValueError) as error:
         raise ValueError(f"row {row.id}: {error}") from None
+
+
+def ideal_response(
+    checker_spec: CheckerSpec, references: Mapping[str, Sequence[str]], subtasks: Sequence[str]
+) -> str:
+    """The response in `checker_spec`'s format carrying each subtask's first reference.
+
+    Shared by the oracle and by training targets (`isac sft`), so both pass the checker that scores.
+    Raises ScoringError when the kind cannot render, ValueError when a subtask has no reference.
+    """
+    checker = compile_checker(checker_spec)
+    answers = []
+    for subtask in checker.subtask_names(subtasks):
+        found = references.get(subtask)
+        if not found:
+            raise ValueError(f"no reference for subtask {subtask}")
+        answers.append(found[0].strip())
+    return checker.render(tuple(answers))
 
 
 class OracleAdapter:

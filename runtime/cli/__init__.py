@@ -26,6 +26,15 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("isac.compiler.commands.verify", "detect edited, missing or added manifest files or rows"),
     "release": ("isac.compiler.commands.release", "freeze a compiled set under artifacts/releases/"),
     "author": ("isac.compiler.commands.author", "grow fragment pools with validated candidates"),
+    "sft": ("isac.compiler.commands.sft", "compile a contamination-checked training (SFT) corpus"),
+    "verify-disjoint": (
+        "isac.compiler.commands.verify_disjoint",
+        "check a training corpus against a test set",
+    ),
+    "sft-train": (
+        "isac.runtime.sft.train_cmd",
+        "fine-tune an hf: checkpoint on an SFT corpus (LoRA optional)",
+    ),
     "import-isa-v1": ("isac.runtime.isa_v1.import_cmd", "convert the paper's instruction files"),
     "exec": ("isac.runtime.cli.exec_cmd", "run a model over manifests, resumably"),
     "score": ("isac.runtime.cli.score_cmd", "score run directories into a DuckDB database"),

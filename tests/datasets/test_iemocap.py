@@ -92,3 +92,19 @@ def test_speaker_sex_rejects_ids_without_speaker_letter() -> None:
     assert speaker_sex("Ses05M_script01_1b_F003") == "female"
     with pytest.raises(DatasetError, match="does not end in"):
         speaker_sex("Ses05F_impro01_XX1")
+
+
+def test_sessions_option_indexes_the_training_sessions_of_the_mini_corpus() -> None:
+    from pathlib import Path
+
+    mini = Path(__file__).resolve().parents[2] / "data" / "mini"
+    index = load_dataset("iemocap", mini, {"sessions": [4, 1, 2, 3]})
+    sessions = {item.item_id[:5] for item in index.items}
+    assert sessions == {"Ses01", "Ses02", "Ses03", "Ses04"}
+    assert all(item.references["SER"][0] in {"happy", "sad", "angry", "neutral"} for item in index.items)
+    with pytest.raises(DatasetError, match="either 'session' or 'sessions'"):
+        load_dataset("iemocap", mini, {"sessions": [1], "session": 5})
+    with pytest.raises(DatasetError, match="non-empty list of integers"):
+        load_dataset("iemocap", mini, {"sessions": []})
+    with pytest.raises(DatasetError, match=r"option 'sessions' must be 1\.\.5"):
+        load_dataset("iemocap", mini, {"sessions": [1, 7]})
