@@ -249,7 +249,8 @@ def test_exports_round_trip(tmp_path: Path, corpus: Path) -> None:
     ]
     assert [r["conversations"][1]["value"] for r in records] == [e["target"] for e in examples]
     datasets = pytest.importorskip("datasets")
-    loaded = datasets.load_dataset(str(written["hf"]), split="train")
+    # a fresh cache: datasets caches by content, and a cached copy would keep another run's audio paths
+    loaded = datasets.load_dataset(str(written["hf"]), split="train", cache_dir=str(tmp_path / "hf-cache"))
     assert isinstance(loaded.features["audio"], datasets.Audio)
     assert len(loaded) == len(examples)
     loaded = loaded.cast_column("audio", datasets.Audio(decode=False))
