@@ -1,8 +1,9 @@
 """The frozen golden release: compiling the default spec on the bundled mini corpus reproduces it exactly.
 
 `artifacts/releases/mini-1.1.0/` was cut with `isac compile spec --out OUT` and `isac release mini-1.1.0
---from OUT` (mini-1.0.0, kept as released, predates the S2TT answer-only rows' `script` check). Any change that alters a manifest row, the compiled task table or the axes fails here; such a
-change is deliberate only with a new release version (and this test pointed at it).
+--from OUT` (mini-1.0.0, kept as released, predates the S2TT answer-only rows' `script` check). Any
+change that alters a manifest row, the compiled task table or the axes fails here; such a change is
+deliberate only with a new release version (and this test pointed at it).
 """
 
 from __future__ import annotations

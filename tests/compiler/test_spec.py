@@ -97,7 +97,7 @@ def test_target_script_is_a_unicode_script_on_an_open_text_task(tmp_path: Path) 
     _edit(spec_dir / "tasks" / "asr.yaml", lambda d: d.update(target_script="latin"))
     with pytest.raises(SpecProblems) as caught:
         load_spec(spec_dir)
-    assert "tasks/asr.yaml: target_script: \"latin\" does not match" in "\n".join(caught.value.problems)
+    assert 'tasks/asr.yaml: target_script: "latin" does not match' in "\n".join(caught.value.problems)
 
 
 def test_template_problems_are_reported_at_load_time(tmp_path: Path) -> None:
