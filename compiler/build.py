@@ -22,6 +22,9 @@ from isac.compiler.sampling import HashRng
 from isac.compiler.spec.models import DVariant, FVariant, NFormat, Punctuation, Spec, TaskSpec
 from isac.compiler.spec.templates import compile_templates, task_context
 
+# Share of an answer-only reply's words that must be in a task's target_script (see the `text` checker).
+TARGET_SCRIPT_SHARE = 0.5
+
 N_MANIFEST = "n-composite"
 _DRAWING_KINDS = frozenset({"word_swap", "typo", "rewrite", "punctuation"})
 Progress = Callable[[int], None]
@@ -301,9 +304,12 @@ class Builder:
         if kind == "answer_only":
             if task.is_label_task:
                 return context["answer_only"], {"kind": "label", "params": {"labels": list(task.labels)}}, {}
-            return context["answer_only"], {"kind": "text", "params": {"forbidden": list(task.forbidden)}}, {}
+            params: dict[str, Any] = {"forbidden": list(task.forbidden)}
+            if task.target_script is not None:  # the share is written out so the row says all it checks
+                params |= {"script": task.target_script, "script_share": TARGET_SCRIPT_SHARE}
+            return context["answer_only"], {"kind": "text", "params": params}, {}
         extra: dict[str, str] = {}
-        params: dict[str, Any] = {}
+        params = {}
         if kind == "prefix" or kind == "suffix":
             index = rng.index(variant.values)
             context = {**context, kind: variant.values[index]}

@@ -38,11 +38,28 @@ class ChangeCount:
 
 
 @dataclass(frozen=True)
+class LockChange:
+    """What changed in the lock besides the rows: the spec's hash and what scoring reads from it."""
+
+    spec_before: str
+    spec_after: str
+    tasks_changed: tuple[str, ...] = ()  # tasks whose compiled metric, labels or answer name changed
+    axes_changed: bool = False
+    datasets_changed: tuple[str, ...] = ()  # datasets whose fingerprint changed
+
+    @property
+    def spec_changed(self) -> bool:
+        """True when the spec's sha256 differs."""
+        return self.spec_before != self.spec_after
+
+
+@dataclass(frozen=True)
 class ReleaseDiff:
     """What changed between two releases; `previous` is None for the first release."""
 
     previous: str | None
     changes: tuple[ChangeCount, ...]
+    lock: LockChange | None = None  # None for the first release
 
     @property
     def identical(self) -> bool:
@@ -147,7 +164,49 @@ def diff_sets(old: Path | None, new: Path, *, previous_name: str | None = None) 
         ChangeCount(dimension, task, c["added"], c["removed"], c["changed"], c["unchanged"])
         for (dimension, task), c in sorted(counts.items())
     )
-    return ReleaseDiff(previous=previous_name, changes=changes)
+    lock_change = _lock_change(old, new) if old is not None else None
+    return ReleaseDiff(previous=previous_name, changes=changes, lock=lock_change)
+
+
+def _lock_change(old: Path, new: Path) -> LockChange:
+    """The spec hash of both sets and which compiled task definitions, axes and datasets differ."""
+    before, after = read_lock(old), read_lock(new)
+    tasks = sorted(
+        name
+        for name in set(before.tasks) | set(after.tasks)
+        if before.tasks.get(name) != after.tasks.get(name)
+    )
+    datasets = sorted(
+        name
+        for name in set(before.datasets) | set(after.datasets)
+        if before.datasets.get(name) != after.datasets.get(name)
+    )
+    return LockChange(
+        spec_before=before.spec_sha256,
+        spec_after=after.spec_sha256,
+        tasks_changed=tuple(tasks),
+        axes_changed=before.axes != after.axes,
+        datasets_changed=tuple(datasets),
+    )
+
+
+def _format_lock_change(change: LockChange | None, rows_moved: bool) -> list[str]:
+    if change is None:
+        return []
+    if not change.spec_changed:
+        lines = [f"  spec sha256 unchanged ({change.spec_after[:12]})"]
+    else:
+        lines = [f"  spec sha256 changed: {change.spec_before[:12]} -> {change.spec_after[:12]}"]
+        if not rows_moved:
+            lines.append("  the spec change touches no row (comments, order, or scoring-only fields)")
+    if change.tasks_changed:
+        names = ", ".join(change.tasks_changed)
+        lines.append(f"  task definitions changed (metric, labels or answer): {names}")
+    if change.axes_changed:
+        lines.append("  radar axes changed")
+    if change.datasets_changed:
+        lines.append(f"  dataset fingerprints changed: {', '.join(change.datasets_changed)}")
+    return lines
 
 
 def format_diff(diff: ReleaseDiff) -> list[str]:
@@ -158,10 +217,10 @@ def format_diff(diff: ReleaseDiff) -> list[str]:
     lines = [f"changes since {diff.previous}:"]
     moved = [c for c in diff.changes if c.added or c.removed or c.changed]
     if not moved:
-        return [*lines, "  no rows added, removed or changed"]
+        return [*lines, "  no rows added, removed or changed", *_format_lock_change(diff.lock, False)]
     width = max(len(c.task) for c in moved)
     lines.append(f"  dim  {'task':<{width}}  {'added':>7}  {'removed':>7}  {'changed':>7}")
     lines += [
         f"  {c.dimension:<3}  {c.task:<{width}}  {c.added:>7}  {c.removed:>7}  {c.changed:>7}" for c in moved
     ]
-    return lines
+    return [*lines, *_format_lock_change(diff.lock, True)]

@@ -24,7 +24,7 @@ class CheckerSpec(BaseModel):
 
     Kinds and their parameters (see docs/contracts.md): prefix {text, case_sensitive},
     suffix {text, case_sensitive}, wrap {left, right}, json_key {key}, upper_case {}, lower_case {},
-    label {labels}, text {forbidden}, separator {separator, subtasks, labels},
+    label {labels}, text {forbidden, script?, script_share?}, separator {separator, subtasks, labels},
     json_keys {keys, subtasks, labels}.
     """
 

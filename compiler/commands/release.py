@@ -20,8 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Release, then print where it went and the diff against the previous release."""
-    result = make_release(args.version, args.source, args.artifacts)
+    """Release, then print where it went (and where `artifacts/` was created) and the diff."""
+    artifacts: Path = args.artifacts
+    created = not artifacts.exists()
+    result = make_release(args.version, args.source, artifacts)
+    if created:  # a relative default lands in the current directory: say where, once
+        print(f"created the artifacts folder {artifacts.resolve()}")
     print(f"released {args.version}: {result.rows} rows in {result.path}")
     for line in format_diff(result.diff):
         print(line)

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from pydantic import ValidationError
 
@@ -219,6 +220,7 @@ def _cross_check(spec: Spec) -> list[str]:
                 f"expected one of {', '.join(adapters)}"
             )
     problems += _check_metrics(spec)
+    problems += _check_target_scripts(spec)
     problems += _unique_variants("dimensions/d.yaml", [v.variant for v in spec.d_variants])
     problems += _unique_variants("dimensions/f.yaml", [v.variant for v in spec.f_variants])
     for index, variant in enumerate(spec.f_variants):
@@ -246,6 +248,24 @@ def _check_metrics(spec: Spec) -> list[str]:
         for task in spec.tasks.values()
         if task.metric.name not in known
     ]
+
+
+def _check_target_scripts(spec: Spec) -> list[str]:
+    """A task's target_script is a Unicode script name, on an open-text (not a label) task."""
+    problems = []
+    for task in spec.tasks.values():
+        if task.target_script is None:
+            continue
+        if task.is_label_task:
+            problems.append(f"{task.file}: target_script: only for open-text tasks (this one has labels)")
+        try:
+            regex.compile(rf"\p{{Script={task.target_script}}}")
+        except regex.error:
+            problems.append(
+                f"{task.file}: target_script: {task.target_script!r} is not a Unicode script name "
+                "(e.g. Han, Latin, Cyrillic, Arabic, Devanagari)"
+            )
+    return problems
 
 
 def _unique_variants(file: str, names: list[str]) -> list[str]:

@@ -245,6 +245,9 @@ class TaskSpec(_Frozen):
     """F base: "just the answer" phrases; label tasks state every label"""
     forbidden: Pool = ()
     """prefix tasks: phrases an answer-only (F1) response may not contain"""
+    target_script: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z_]*$")] | None = None
+    """open-text tasks: the Unicode script (e.g. Han) at least half the words of an answer-only (F1)
+    response must be written in; for a translation task, the target language's script"""
     json_keys: Annotated[tuple[Annotated[str, StringConstraints(pattern=JSON_KEY)], ...], UniqueItems()] = (
         Field(min_length=3)
     )

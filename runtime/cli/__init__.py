@@ -42,6 +42,7 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "bootstrap": ("isac.runtime.cli.bootstrap_cmd", "confidence intervals for every view (*_ci tables)"),
     "compare": ("isac.runtime.cli.compare_cmd", "paired comparison of two models with corrected p-values"),
     "score-official": ("isac.runtime.cli.score_official_cmd", "score official-format result files"),
+    "export-official": ("isac.runtime.cli.export_official_cmd", "write a run as official result files"),
     "leaderboard": ("isac.runtime.cli.leaderboard_cmd", "rank models by IFR and RPS area ratios"),
     "report": ("isac.runtime.cli.report_cmd", "write Markdown/HTML reports and charts"),
     "eval": ("isac.runtime.cli.eval_cmd", "compile, run models, score and report in one command"),

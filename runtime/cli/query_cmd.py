@@ -45,8 +45,21 @@ def run(args: argparse.Namespace) -> int:
         records = [dict(zip(columns, (_plain(value) for value in row), strict=True)) for row in rows]
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        Console().print(_table(columns, rows, args.digits))
+        _print_table(_table(columns, rows, args.digits))
     return 0
+
+
+def _print_table(table: Table) -> None:
+    """Print a table: fitted to a terminal, at its natural width when piped or redirected.
+
+    Rich assumes 80 columns when stdout is not a terminal, which would fold every wide result into
+    unreadable multi-line cells in a file or a pipe; there the table gets the width it needs instead.
+    """
+    console = Console()
+    if not console.is_terminal:
+        natural = Console(width=1_000_000).measure(table).maximum
+        console = Console(width=max(natural, 20))
+    console.print(table)
 
 
 def run_query(db: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

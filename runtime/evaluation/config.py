@@ -2,7 +2,7 @@
 
 ```yaml
 spec: spec/                # compile this spec (default: the bundled default spec) ...
-# manifests: artifacts/releases/mini-1.0.0   # ... or use a compiled set or a release as it is
+# manifests: artifacts/releases/mini-1.1.0   # ... or use a compiled set or a release as it is
 data_root: /data/isa       # default: $ISAC_DATA_ROOT, else the root recorded in the set's lock
 out: eval-output
 models:

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from isac.compiler.errors import ScoringError
+
 from .helpers import GR_LABELS, OPEN_ANSWERS, SER_LABELS, label_variants, run
 
 LABEL_SETS = st.sampled_from([SER_LABELS, GR_LABELS])
@@ -81,3 +83,31 @@ def test_text_rejects_empty_responses(response: str) -> None:
 
 def test_text_without_forbidden_list_accepts_any_non_empty_text() -> None:
     assert run("text", " The audio says hi ").answers["ASR"] == "The audio says hi"
+
+
+@pytest.mark.parametrize(
+    ("response", "compliant"),
+    [
+        ("我喜欢猫。", True),
+        ("他买了一部iPhone。", True),  # a Latin brand name among Chinese words
+        ("2019", True),  # no letters: written in no script, not in the wrong one
+        ("I like cats.", False),  # the untranslated English (the paper's scorer fails it too)
+        ("Я люблю кошек", False),
+        ("我喜欢 (I like cats very much)", False),  # more English words than Chinese characters
+    ],
+)
+def test_text_with_a_target_script_requires_it(response: str, compliant: bool) -> None:
+    result = run("text", response, subtasks=("S2TT",), forbidden=["翻译是"], script="Han", script_share=0.5)
+    assert result.compliant is compliant
+    if compliant:
+        assert result.answers["S2TT"] == response
+
+
+def test_text_script_share_and_unknown_scripts() -> None:
+    assert run("text", "我喜欢 the cat", subtasks=("S2TT",), script="Han", script_share=0.5).compliant
+    assert not run("text", "我喜欢 the cat", subtasks=("S2TT",), script="Han", script_share=0.9).compliant
+    assert run("text", "I like cats", subtasks=("S2TT",), script="Latin").compliant
+    with pytest.raises(ScoringError, match=r"param 'script' .*not a Unicode script name"):
+        run("text", "x", script="Klingon")
+    with pytest.raises(ScoringError, match="script_share"):
+        run("text", "x", script="Han", script_share=0)

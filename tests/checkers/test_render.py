@@ -58,6 +58,18 @@ def test_composite_kinds_accept_their_rendering(kind: str, text: str, label: str
     assert dict(result.answers) == {"ASR": text, "SER": label}
 
 
+HAN_WORDS = st.lists(st.sampled_from(["我", "喜欢", "猫", "北京"]), min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=30, deadline=None)
+@given(han=HAN_WORDS, extra=st.sampled_from(["", "iPhone", "2019", "。", "，OK"]))
+def test_text_with_a_target_script_accepts_its_rendering(han: str, extra: str) -> None:
+    answer = han + extra  # Chinese, with at most one Latin word: at least half its words are Han
+    spec = CheckerSpec(kind="text", params={"forbidden": ["翻译是"], "script": "Han", "script_share": 0.5})
+    result = check(spec, compile_checker(spec).render((answer,)), ("S2TT",))
+    assert result.compliant and result.answers["S2TT"] == answer
+
+
 def test_every_built_in_kind_renders() -> None:
     missing = [name for name in KINDS.names() if KINDS.get(name).render is None]
     assert missing == []

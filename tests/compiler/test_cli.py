@@ -128,3 +128,33 @@ def test_release_refuses_a_tampered_source(
     assert main(["release", "2.0", "--from", str(compiled), "--artifacts", str(tmp_path / "a")]) == 2
     assert "does not verify" in capsys.readouterr().err
     assert not (tmp_path / "a" / "releases" / "2.0").exists()
+
+
+def test_release_names_a_spec_change_that_moves_no_row_and_where_artifacts_was_created(
+    compiled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert not (tmp_path / "artifacts").exists()
+    assert main(["release", "1.0", "--from", str(compiled)]) == 0  # the default: ./artifacts
+    out = capsys.readouterr().out
+    assert f"created the artifacts folder {(tmp_path / 'artifacts').resolve()}" in out
+
+    # the same spec with a comment added: another spec hash, the same rows
+    spec = make_spec(tmp_path / "v2")
+    benchmark = spec / "benchmark.yaml"
+    benchmark.write_text("# a comment\n" + benchmark.read_text(encoding="utf-8"), encoding="utf-8")
+    data = make_data_root(tmp_path / "v2" / "data")
+    out2 = tmp_path / "v2" / "out"
+    assert main(["compile", str(spec), "--data-root", str(data), "--out", str(out2)]) == 0
+    capsys.readouterr()
+    assert main(["release", "1.1", "--from", str(out2)]) == 0
+    report = capsys.readouterr().out
+    before, after = read_lock(compiled).spec_sha256, read_lock(out2).spec_sha256
+    assert before != after
+    assert "created the artifacts folder" not in report
+    assert "no rows added, removed or changed" in report
+    assert f"spec sha256 changed: {before[:12]} -> {after[:12]}" in report
+    assert "touches no row" in report
+
+    assert main(["release", "1.2", "--from", str(out2)]) == 0  # the very same set again
+    assert f"spec sha256 unchanged ({after[:12]})" in capsys.readouterr().out

@@ -84,6 +84,22 @@ def test_unknown_dataset_and_adapter_are_reported_together(tmp_path: Path) -> No
     assert "benchmark.yaml: datasets.audiocaps.adapter: unknown adapter 'clotho'" in text
 
 
+def test_target_script_is_a_unicode_script_on_an_open_text_task(tmp_path: Path) -> None:
+    assert load_spec(SPEC_DIR).tasks["S2TT"].target_script == "Han"
+    spec_dir = copy_spec(tmp_path)
+    _edit(spec_dir / "tasks" / "s2tt.yaml", lambda d: d.update(target_script="Hanzi"))
+    _edit(spec_dir / "tasks" / "ser.yaml", lambda d: d.update(target_script="Latin"))
+    with pytest.raises(SpecProblems) as caught:
+        load_spec(spec_dir)
+    text = "\n".join(caught.value.problems)
+    assert "tasks/s2tt.yaml: target_script: 'Hanzi' is not a Unicode script name" in text
+    assert "tasks/ser.yaml: target_script: only for open-text tasks" in text
+    _edit(spec_dir / "tasks" / "asr.yaml", lambda d: d.update(target_script="latin"))
+    with pytest.raises(SpecProblems) as caught:
+        load_spec(spec_dir)
+    assert 'tasks/asr.yaml: target_script: "latin" does not match' in "\n".join(caught.value.problems)
+
+
 def test_template_problems_are_reported_at_load_time(tmp_path: Path) -> None:
     spec_dir = copy_spec(tmp_path)
     _edit(

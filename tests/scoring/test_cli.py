@@ -34,6 +34,17 @@ def test_query_prints_a_table(scored_db: Path, capsys: pytest.CaptureFixture[str
     assert "cli-model" in out and "100.00" in out and "1 row" in out
 
 
+def test_query_table_is_not_folded_at_80_columns_when_piped(
+    scored_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # capsys is not a terminal, as a pipe or a redirect is not: a 150-character value stays on one line.
+    wide = "w" * 150
+    assert main(["query", str(scored_db), f"SELECT model, '{wide}' AS wide_column, ifr FROM ifr"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(wide in line and "cli-model" in line for line in lines)
+    assert max(len(line) for line in lines) > 150
+
+
 def test_query_csv_and_json(scored_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", str(scored_db), "SELECT model, n, ifr FROM ifr", "--format", "csv"]) == 0
     assert list(csv.reader(io.StringIO(capsys.readouterr().out))) == [
