@@ -135,7 +135,8 @@ def _load_units(
             loaded = _load_task(connection, options, task, [], raw_columns=raw)
             if loaded is not None:
                 data = loaded[0]
-                totals = metric.row_totals(list(zip(*(data[name] for name in raw), strict=True)))
+                stored = [_python_values(data[name]) for name in raw]
+                totals = metric.row_totals(list(zip(*stored, strict=True)))
                 if totals is not None:
                     columns = [f"{metric.name}_total_{k}" for k in range(totals.shape[1])]
                     for k, name in enumerate(columns):
@@ -247,6 +248,15 @@ def _load_task(
     finally:
         connection.execute("DROP TABLE IF EXISTS isac_bootstrap_units")
     return data, cells, items, metas
+
+
+def _python_values(column: np.ndarray) -> list[object]:
+    """A fetched column as Python values, NULL (masked) as None."""
+    mask = np.ma.getmaskarray(column)
+    return [
+        None if missing else value
+        for value, missing in zip(np.ma.getdata(column).tolist(), mask, strict=True)
+    ]
 
 
 def _fragment_matrix(task: str, metas: Sequence[str | None], index: dict[str, int]) -> np.ndarray:
