@@ -162,6 +162,7 @@ def main() -> None:
                 batch_size=args.batch_size,
                 options=options,
                 progress=False,
+                verify=False,  # a hand-written manifest, not a compiled set with isac.lock.json
             )
             t0 = time.perf_counter()
             summary = execute(config, adapter=adapter, warn=lambda message: None)

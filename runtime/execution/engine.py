@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from isac.runtime.adapters.base import AbortRun, Generation, GenerationRequest, ModelAdapter
 from isac.runtime.execution.selection import SelectedRow
@@ -80,16 +82,31 @@ def run_engine(
         return generate_batch(adapter, batch, data_root=data_root, needs_audio=needs_audio)
 
     if concurrency == 1:
+        if _can_prefetch(adapter):
+            _run_prefetching(batches, adapter, writer, data_root=data_root, needs_audio=needs_audio)
+            return writer.counts()
         for batch in batches:
             writer.write(batch, run_batch(batch))
         return writer.counts()
     return _run_threaded(batches, run_batch, writer, concurrency)
 
 
-def generate_batch(
-    adapter: ModelAdapter, batch: Sequence[WorkItem], *, data_root: Path, needs_audio: bool = True
-) -> list[Generation]:
-    """Answer one batch; never raises for per-row problems, returns one Generation per item in order."""
+@dataclass(frozen=True)
+class _Plan:
+    """One batch split into rows already answered (missing audio) and requests for the adapter."""
+
+    results: list[Generation | None]
+    requests: list[GenerationRequest]
+    positions: list[int]
+
+    def complete(self, generations: Sequence[Generation]) -> list[Generation]:
+        """The batch's Generations in order, the adapter's ones (for `requests`) slotted in."""
+        for position, generation in zip(self.positions, generations, strict=True):
+            self.results[position] = generation
+        return [generation for generation in self.results if generation is not None]
+
+
+def _plan(batch: Sequence[WorkItem], data_root: Path, needs_audio: bool) -> _Plan:
     results: list[Generation | None] = [None] * len(batch)
     requests: list[GenerationRequest] = []
     positions: list[int] = []
@@ -100,17 +117,76 @@ def generate_batch(
             continue
         requests.append(GenerationRequest(row=item.selected.row, audio_path=audio_path))
         positions.append(index)
-    if requests:
-        for position, generation in zip(positions, _call_adapter(adapter, requests), strict=True):
-            results[position] = generation
-    return [generation for generation in results if generation is not None]
+    return _Plan(results, requests, positions)
 
 
-def _call_adapter(adapter: ModelAdapter, requests: list[GenerationRequest]) -> list[Generation]:
-    """Call the adapter; if a whole batch fails, retry its rows one by one so one bad row fails alone."""
+def generate_batch(
+    adapter: ModelAdapter, batch: Sequence[WorkItem], *, data_root: Path, needs_audio: bool = True
+) -> list[Generation]:
+    """Answer one batch; never raises for per-row problems, returns one Generation per item in order."""
+    plan = _plan(batch, data_root, needs_audio)
+    return plan.complete(_call_adapter(adapter, plan.requests) if plan.requests else [])
+
+
+def _run_prefetching(
+    batches: Iterator[list[WorkItem]], adapter: Any, writer: _Writer, *, data_root: Path, needs_audio: bool
+) -> None:
+    """Inline execution with one helper thread that prepares batch k+1 (audio decoding, features) while
+    batch k generates, so the accelerator does not wait on the CPU between batches.
+
+    The adapter's `prepare(requests)` runs on the helper thread and `generate_prepared(prepared)` here;
+    failures of either take `_call_adapter`'s row-by-row path, records are written in order by `writer`.
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="isac-prefetch")
+
+    def start(batch: list[WorkItem]) -> tuple[list[WorkItem], _Plan, Future[Any] | None]:
+        plan = _plan(batch, data_root, needs_audio)
+        return batch, plan, pool.submit(adapter.prepare, plan.requests) if plan.requests else None
+
+    interrupted = False
+    try:
+        first = next(batches, None)
+        current = start(first) if first is not None else None
+        while current is not None:
+            batch, plan, prepared = current
+            following = next(batches, None)
+            # Queue the next batch's preparation before this one generates: that is the overlap.
+            current = start(following) if following is not None else None
+            generations: list[Generation] = []
+            if prepared is not None:
+                generate = partial(_generate_prefetched, adapter, prepared)
+                generations = _call_adapter(adapter, plan.requests, generate)
+            writer.write(batch, plan.complete(generations))
+    except KeyboardInterrupt:
+        interrupted = True  # what is written stays; a preparation in progress is left to finish alone
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+
+
+def _can_prefetch(adapter: object) -> bool:
+    """Whether the adapter splits a batch into a CPU `prepare` and a device `generate_prepared`."""
+    return all(callable(getattr(adapter, name, None)) for name in ("prepare", "generate_prepared"))
+
+
+def _generate_prefetched(adapter: Any, prepared: Future[Any]) -> Sequence[Generation]:
+    # `result()` re-raises a failed preparation here, inside `_call_adapter`'s fallback.
+    return adapter.generate_prepared(prepared.result())
+
+
+def _call_adapter(
+    adapter: ModelAdapter,
+    requests: list[GenerationRequest],
+    first_try: Callable[[], Sequence[Generation]] | None = None,
+) -> list[Generation]:
+    """Call the adapter; if a whole batch fails, retry its rows one by one so one bad row fails alone.
+
+    `first_try` replaces the first `adapter.generate(requests)` (the prefetch path generates a batch
+    prepared in advance); the row-by-row retries always use `generate`.
+    """
     started = time.perf_counter()
     try:
-        generations = adapter.generate(requests)
+        generations = first_try() if first_try is not None else adapter.generate(requests)
     except AbortRun:
         raise
     except Exception as error:

@@ -112,6 +112,23 @@ class _ReadyRow:
     samples: np.ndarray
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch made ready on the CPU by `HFAdapter.prepare`, waiting for `generate_prepared`.
+
+    `errors` holds the rows whose audio could not be read (by batch position); `ready` the others. The
+    batch's processor output is `inputs`, or `encode_error` when encoding the whole batch raised (the
+    rows are then retried one by one at generation time, as a failing batch always is).
+    """
+
+    size: int
+    errors: dict[int, Generation]
+    ready: tuple[_ReadyRow, ...]
+    inputs: Any = None
+    encode_error: Exception | None = None
+    encode_s: float = 0.0
+
+
 class HFAdapter:
     """Base of the transformers adapters; subclasses fill in the family hooks below."""
 
@@ -144,6 +161,12 @@ class HFAdapter:
         # One model serves one batch at a time: `isac exec --concurrency N` may call from N threads,
         # and concurrent generate calls on one model gain nothing and can exhaust GPU memory.
         self._lock = threading.Lock()
+        # Loading has its own lock: the engine's prefetch thread (`prepare`) and the main thread
+        # (`generate_prepared`) may both be first to need the model.
+        self._load_lock = threading.Lock()
+        # A fast tokenizer refuses concurrent use while one call changes its padding settings
+        # ("Already borrowed"), so encoding (prefetch thread) and decoding (generating thread) take turns.
+        self._processor_lock = threading.Lock()
 
     def _apply_generation_args(self, arguments: dict[str, Any]) -> None:
         """-G arguments: system_prompt and seed are the adapter's own; others set GenerationConfig fields."""
@@ -207,9 +230,14 @@ class HFAdapter:
     # --- lifecycle ----------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Load weights and processor now (otherwise the first `generate` does)."""
+        """Load weights and processor now (otherwise the first `generate` or `prepare` does); thread-safe."""
         if self.model is not None:
             return
+        with self._load_lock:
+            if self.model is None:
+                self._load_unlocked()
+
+    def _load_unlocked(self) -> None:
         import torch
 
         if self.decode.do_sample:
@@ -222,8 +250,9 @@ class HFAdapter:
             tokenizer.pad_token = tokenizer.eos_token
         if self.generation_config.pad_token_id is None:
             self.generation_config.pad_token_id = tokenizer.pad_token_id
-        self.model = model.eval()
+        # The processor first: another thread takes a set `model` to mean loading is complete.
         self.processor = processor
+        self.model = model.eval()
 
     def close(self) -> None:
         """Drop the model so its (GPU) memory can be reclaimed."""
@@ -258,53 +287,95 @@ class HFAdapter:
 
     def generate(self, requests: list[GenerationRequest]) -> list[Generation]:
         """One Generation per request, in order; unreadable audio and failed rows become errors."""
-        with self._lock:
-            return self._generate_locked(requests)
+        return self.generate_prepared(self.prepare(requests))
 
-    def _generate_locked(self, requests: list[GenerationRequest]) -> list[Generation]:
+    def prepare(self, requests: list[GenerationRequest]) -> Prepared:
+        """The CPU half of a batch: read and resample the audio, build prompts, run the processor.
+
+        Safe to call from another thread while `generate_prepared` runs (the engine prefetches the next
+        batch this way). Unreadable audio becomes that row's error; an encoding failure is kept in the
+        result, not raised, so `generate_prepared` can isolate the failing row.
+        """
         self.load()
-        results: list[Generation | None] = [None] * len(requests)
+        errors: dict[int, Generation] = {}
         ready: list[_ReadyRow] = []
         for index, request in enumerate(requests):
             try:
                 ready.append(_ReadyRow(index, request, load_audio(request.audio_path, self.sampling_rate)))
             except AudioError as error:
-                results[index] = Generation(response=None, error=str(error))
-        if ready:
-            for row, generation in zip(ready, self._generate_isolating_failures(ready), strict=True):
-                results[row.index] = generation
-        return [generation for generation in results if generation is not None]
+                errors[index] = Generation(response=None, error=str(error))
+        if not ready:
+            return Prepared(len(requests), errors, ())
+        started = time.perf_counter()
+        try:
+            inputs = self._encode_rows(ready)
+        # Shape or feature errors on odd audio are recorded, and the rows retried one by one later.
+        except Exception as error:
+            return Prepared(len(requests), errors, tuple(ready), encode_error=error)
+        return Prepared(len(requests), errors, tuple(ready), inputs, encode_s=time.perf_counter() - started)
+
+    def generate_prepared(self, prepared: Prepared) -> list[Generation]:
+        """The device half: generate and decode a prepared batch; one Generation per request, in order.
+
+        If the batch failed to encode or fails to generate, its rows are rerun one by one so one bad row
+        cannot sink the rest.
+        """
+        with self._lock:
+            self.load()
+            results: list[Generation | None] = [prepared.errors.get(index) for index in range(prepared.size)]
+            if prepared.ready:
+                generations = self._generate_ready(prepared)
+                for row, generation in zip(prepared.ready, generations, strict=True):
+                    results[row.index] = generation
+            return [generation for generation in results if generation is not None]
+
+    def _generate_ready(self, prepared: Prepared) -> list[Generation]:
+        rows = prepared.ready
+        try:
+            if prepared.encode_error is not None:
+                raise prepared.encode_error
+            return self._generate_encoded(prepared.inputs, prepared.encode_s)
+        except Exception as error:
+            return self._after_batch_failure(rows, error)
 
     def _generate_isolating_failures(self, rows: Sequence[_ReadyRow]) -> list[Generation]:
         """Run the batch; if it fails, rerun its rows one by one so one bad row cannot sink the rest."""
         try:
-            return self._generate_batch(rows)
+            started = time.perf_counter()
+            inputs = self._encode_rows(rows)
+            return self._generate_encoded(inputs, time.perf_counter() - started)
+        except Exception as error:
+            return self._after_batch_failure(rows, error)
+
+    def _after_batch_failure(self, rows: Sequence[_ReadyRow], error: Exception) -> list[Generation]:
         # Anything raised inside processor or generate (shape errors on odd audio, CUDA out of
         # memory on a long batch) is recorded against the rows, so a run keeps going and
         # `--retry-errors` can redo them later.
-        except Exception as error:
-            if len(rows) == 1:
-                return [
-                    Generation(response=None, error=f"generation failed: {type(error).__name__}: {error}")
-                ]
-            self._release_cached_memory()
-            return [generation for row in rows for generation in self._generate_isolating_failures([row])]
+        if len(rows) == 1:
+            return [Generation(response=None, error=f"generation failed: {type(error).__name__}: {error}")]
+        self._release_cached_memory()
+        return [generation for row in rows for generation in self._generate_isolating_failures([row])]
 
-    def _generate_batch(self, rows: Sequence[_ReadyRow]) -> list[Generation]:
+    def _encode_rows(self, rows: Sequence[_ReadyRow]) -> Any:
+        with self._processor_lock:
+            prompts = [self.build_prompt(row.request.row.instruction) for row in rows]
+            return self.encode(prompts, [row.samples for row in rows])
+
+    def _generate_encoded(self, inputs: Any, encode_s: float) -> list[Generation]:
+        """Generate from processor output; a row's latency is its batch's encode plus generate time."""
         import torch
 
         started = time.perf_counter()
-        prompts = [self.build_prompt(row.request.row.instruction) for row in rows]
-        inputs = self.encode(prompts, [row.samples for row in rows])
         # Only floating tensors (audio features) take the model dtype; ids and masks stay integer.
         inputs = inputs.to(self.device, dtype=self.dtype) if hasattr(inputs, "to") else inputs
         with torch.inference_mode():
             output = self.model.generate(**inputs, generation_config=self.generation_config)
         prompt_length = inputs["input_ids"].shape[1]
         new_tokens = output[:, prompt_length:].cpu()
-        texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True)
+        with self._processor_lock:
+            texts = self.processor.batch_decode(new_tokens, skip_special_tokens=True)
         prompt_counts = inputs["attention_mask"].sum(dim=1).tolist()
-        latency = time.perf_counter() - started
+        latency = encode_s + time.perf_counter() - started
         stop_ids = self._stop_token_ids()
         return [
             Generation(
