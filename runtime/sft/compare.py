@@ -1,80 +1,135 @@
-"""Before/after analysis of a fine-tuning run: IFR per task, class and variant with paired bootstrap CIs.
+"""Before/after analysis of a fine-tuning run, on the shared paired comparison (`isac compare`).
 
-Both runs answered the same manifests; every row is judged again with its own compiled checker, so the
-comparison is paired row by row. Confidence intervals resample ITEMS (all rows of an item together,
-with replacement), which keeps the correlation between an item's variants. A change is significant
-when its 95 % interval excludes 0. Forgetting = a significant IFR drop on a task's default (D1)
-instruction.
+Both runs are scored into one DuckDB under the labels `before` and `after` (`isac score --name`), and
+`isac.runtime.scoring.compare.compare` does the statistics: a paired item bootstrap over the items both
+runs scored, per variant, class, axis and area, for IFR and the task metric (Metric_IF), with
+two-sided p-values corrected per level and quantity (Holm by default).
 
-This is the SFT package's own small comparison; `compare_runs` is the one entry point, meant to be
-swapped for the shared paired comparison (`isac compare`) once that lands, which adds the task metrics.
+This module only reads that result: a gain is a significant change for the better (direction-aware:
+a lower WER is better), a drop a significant change for the worse, and forgetting is a drop on a
+task's default D1 instruction, in IFR or in the task metric.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import duckdb
 
 from isac.compiler.errors import ScoringError
-from isac.compiler.rows import CheckerSpec
-from isac.runtime.results import latest_records
-from isac.runtime.run_files import RESULTS_FILE
-from isac.runtime.scoring.checkers import compile_checker
+from isac.runtime.scoring.compare import Comparison as SharedComparison
+from isac.runtime.scoring.compare import Difference, compare
+from isac.runtime.scoring.db.schema import open_database
+from isac.runtime.scoring.pipeline import score_runs
 
-CONFIDENCE = 0.95
+BEFORE = "before"
+AFTER = "after"
+DEFAULT_CLASS = "D1"
+DEFAULT_VARIANT = "default"
+_LEVELS = ("class", "variant")  # the per-task levels the section lists
+_QUANTITY_NAMES = {"ifr": "IFR", "value": "metric"}
 
 
 @dataclass(frozen=True)
 class Change:
-    """IFR before and after for one group of rows, the paired difference and its bootstrap interval."""
+    """One (level, cell, quantity) before and after, with its interval and corrected p-value."""
 
-    group: str  # "all", "F", "F/F3", "F/F3/prefix", "F/ASR", ...
-    rows: int
-    items: int
-    before: float  # IFR in %
-    after: float
-    delta: float
-    low: float
-    high: float
+    level: str  # "class" (cell "F2/SER") or "variant" (cell "D1/default/SER")
+    cell: str
+    task: str
+    quantity: str  # "ifr" or "value" (the task metric, Metric_IF)
+    before: float | None
+    after: float | None
+    delta: float | None
+    low: float | None
+    high: float | None
+    p_adjusted: float | None
+    significant: bool
+    better: str  # "after", "before" or ""
 
     @property
-    def significant(self) -> bool:
-        """The interval excludes 0."""
-        return self.low > 0 or self.high < 0
+    def gain(self) -> bool:
+        """A significant change for the better."""
+        return self.significant and self.better == AFTER
+
+    @property
+    def drop(self) -> bool:
+        """A significant change for the worse."""
+        return self.significant and self.better == BEFORE
+
+    @property
+    def on_default(self) -> bool:
+        """The cell is a task's default D1 instruction (its variant or its class)."""
+        parts = self.cell.split("/")
+        return parts[0] == DEFAULT_CLASS and (self.level == "class" or parts[1] == DEFAULT_VARIANT)
+
+
+def _change(difference: Difference) -> Change:
+    better = {"b": AFTER, "a": BEFORE}.get(difference.better, "")
+    return Change(
+        level=difference.level,
+        cell=difference.cell,
+        task=difference.task,
+        quantity=difference.quantity,
+        before=difference.a,
+        after=difference.b,
+        delta=difference.difference,
+        low=difference.low,
+        high=difference.high,
+        p_adjusted=difference.p_adjusted,
+        significant=difference.significant,
+        better=better,
+    )
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Every group's change, the gains and the forgetting."""
+    """The per-task changes (class and variant level, IFR and metric), the gains and the forgetting."""
 
     changes: tuple[Change, ...]
     resamples: int
+    confidence: float
+    correction: str
+    alpha: float
+
+    @classmethod
+    def from_shared(cls, shared: SharedComparison) -> Comparison:
+        """Keep the per-task cells of the shared comparison (A = before, B = after)."""
+        kept = [d for d in shared.differences if d.level in _LEVELS and d.quantity in _QUANTITY_NAMES]
+        # classes first, then variants; the shared order within a level is kept (sorted is stable)
+        changes = tuple(_change(d) for d in sorted(kept, key=lambda d: _LEVELS.index(d.level)))
+        options = shared.options
+        return cls(changes, options.resamples, options.confidence, shared.correction, shared.alpha)
+
+    def get(self, level: str, cell: str, quantity: str = "ifr") -> Change:
+        """One change by level, cell and quantity."""
+        for change in self.changes:
+            if (change.level, change.cell, change.quantity) == (level, cell, quantity):
+                return change
+        raise KeyError(f"{level} {cell} {quantity}")
 
     def gains(self) -> list[Change]:
-        """Significant IFR increases."""
-        return [change for change in self.changes if change.significant and change.delta > 0]
+        """Significant changes for the better."""
+        return [change for change in self.changes if change.gain]
 
     def forgetting(self) -> list[Change]:
-        """Significant IFR drops on a task's default (D1) instruction."""
-        return [
-            change
-            for change in self.changes
-            if change.significant and change.delta < 0 and change.group.startswith("D/D1/default/")
-        ]
+        """Significant changes for the worse on a task's default D1 instruction, in IFR or the metric."""
+        return [change for change in self.changes if change.drop and change.on_default]
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
+            "models": {"a": BEFORE, "b": AFTER},
             "resamples": self.resamples,
-            "confidence": CONFIDENCE,
-            "changes": [asdict(change) | {"significant": change.significant} for change in self.changes],
-            "forgetting": [change.group for change in self.forgetting()],
+            "confidence": self.confidence,
+            "correction": self.correction,
+            "alpha": self.alpha,
+            "changes": [asdict(change) for change in self.changes],
+            "gains": [_label(change) for change in self.gains()],
+            "forgetting": [_label(change) for change in self.forgetting()],
         }
 
     def markdown(self) -> str:
@@ -82,121 +137,87 @@ class Comparison:
         lines = [
             "## What fine-tuning changed",
             "",
-            f"IFR (%) before and after on the same rows; paired item bootstrap, {self.resamples} resamples, "
-            f"{int(CONFIDENCE * 100)} % intervals; * = significant.",
+            "Before and after on the items both runs scored: IFR (%) and the task metric (Metric_IF); "
+            f"paired item bootstrap, {self.resamples} resamples, {round(self.confidence * 100)} % intervals, "
+            f"p-values corrected per level and quantity ({self.correction}); * = significant at "
+            f"{self.alpha} after correction. Per class, then the D1 default and the significant variants.",
             "",
-            "| group | rows | before | after | change | interval |",
-            "|---|---:|---:|---:|---:|---|",
+            "| level | cell | quantity | before | after | change | interval | p adj |",
+            "|---|---|---|---:|---:|---:|---|---:|",
         ]
-        for change in self.changes:
+        shown = [
+            c for c in self.changes if c.level == "class" or c.on_default or c.significant
+        ]  # every variant would swamp the section
+        for change in shown:
             mark = " *" if change.significant else ""
             lines.append(
-                f"| {change.group} | {change.rows} | {change.before:.1f} | {change.after:.1f} | "
-                f"{change.delta:+.1f}{mark} | [{change.low:+.1f}, {change.high:+.1f}] |"
+                f"| {change.level} | {change.cell} | {_QUANTITY_NAMES[change.quantity]} | "
+                f"{_number(change.before)} | {_number(change.after)} | {_signed(change.delta)}{mark} | "
+                f"[{_signed(change.low)}, {_signed(change.high)}] | {_number(change.p_adjusted, 3)} |"
             )
-        forgetting = self.forgetting()
-        lines += ["", "Forgetting (significant drop on a task's default D1 instruction): "]
-        lines[-1] += ", ".join(change.group for change in forgetting) if forgetting else "none detected."
+        gains, forgetting = self.gains(), self.forgetting()
+        lines += [
+            "",
+            "Gains: " + (", ".join(_label(c) for c in gains) if gains else "none significant."),
+            "",
+            "Forgetting (significant drop on a task's default D1 instruction, IFR or metric): "
+            + (", ".join(_label(c) for c in forgetting) if forgetting else "none detected."),
+        ]
         return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class _Row:
-    item: str
-    groups: tuple[str, ...]
-    before: bool
-    after: bool
+def _label(change: Change) -> str:
+    return f"{change.level} {change.cell} {_QUANTITY_NAMES[change.quantity]} ({_signed(change.delta)})"
 
 
-def manifest_rows(manifest_dir: Path) -> Iterable[dict[str, Any]]:
-    """Rows of every manifest in a compiled set."""
-    for path in sorted(Path(manifest_dir).glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _compliant(row: Mapping[str, Any], response: str | None) -> bool:
-    checker = compile_checker(CheckerSpec.model_validate(row["checker"]))
-    return checker(response, row["subtasks"]).compliant
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.1f}"
 
 
-def _groups(row: Mapping[str, Any]) -> tuple[str, ...]:
-    dimension, klass, variant, task = row["dimension"], row["variation_class"], row["variant"], row["task"]
-    return (
-        "all",
-        dimension,
-        f"{dimension}/{klass}",
-        f"{dimension}/{klass}/{variant}",
-        f"{dimension}/{task}",
-        f"{dimension}/{klass}/{variant}/{task}",
+def what_changed(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    before: str = BEFORE,
+    after: str = AFTER,
+    resamples: int = 1000,
+    seed: int = 0,
+    correction: str = "holm",
+    alpha: float = 0.05,
+) -> Comparison:
+    """The comparison of `after` against `before`, two models of a scoring database."""
+    shared = compare(
+        connection, before, after, resamples=resamples, seed=seed, correction=correction, alpha=alpha
     )
+    return Comparison.from_shared(shared)
 
 
 def compare_runs(
-    manifest_dir: Path,
     before: Path,
     after: Path,
+    db: Path,
     *,
     resamples: int = 1000,
     seed: int = 0,
-    detail: bool = False,
+    search_dirs: Sequence[Path] = (),
+    meteor: bool = False,
 ) -> Comparison:
-    """Compare two run directories over the rows both answered (see module docstring).
+    """Score two run directories into a new database `db` as `before` and `after`, then compare them.
 
-    `detail` also lists every (class, variant, task) cell; otherwise cells per task are left out.
+    `db` must not exist yet (an existing database is never overwritten; call `what_changed` on it).
+    METEOR is off by default: it needs Java and the comparison of WER/BLEU/accuracy tasks does not.
     """
-    records_before = latest_records(Path(before) / RESULTS_FILE)
-    records_after = latest_records(Path(after) / RESULTS_FILE)
-    rows: list[_Row] = []
-    for row in manifest_rows(manifest_dir):
-        first, second = records_before.get(row["id"]), records_after.get(row["id"])
-        if first is None or second is None:
-            continue
-        groups = _groups(row) if detail else _groups(row)[:5]
-        if row["dimension"] == "D" and row["variation_class"] == "D1":
-            groups = (*groups, f"D/D1/default/{row['task']}")
-        rows.append(
-            _Row(row["item_id"], groups, _compliant(row, first.response), _compliant(row, second.response))
-        )
-    if not rows:
-        raise ScoringError(f"{before} and {after} answered no common row of {manifest_dir}")
-    members: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        for group in dict.fromkeys(row.groups):
-            members[group].append(row)
-    rng = np.random.default_rng(seed)
-    changes = [_change(group, members[group], rng, resamples) for group in _ordered(members)]
-    return Comparison(tuple(changes), resamples)
-
-
-def _ordered(groups: Iterable[str]) -> list[str]:
-    return sorted(groups, key=lambda g: (g != "all", g.split("/")[0], g.count("/"), g))
-
-
-def _change(group: str, rows: Sequence[_Row], rng: np.random.Generator, resamples: int) -> Change:
-    per_item: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
-        entry = per_item[row.item]
-        entry[0] += row.before
-        entry[1] += row.after
-        entry[2] += 1
-    sums = np.array(list(per_item.values()), dtype=float)  # items x (before, after, rows)
-    before = sums[:, 0].sum() / sums[:, 2].sum()
-    after = sums[:, 1].sum() / sums[:, 2].sum()
-    n = len(sums)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples)  # resamples x items
-    deltas = (weights @ (sums[:, 1] - sums[:, 0])) / (weights @ sums[:, 2])
-    tail = (1 - CONFIDENCE) / 2
-    low, high = np.quantile(deltas, [tail, 1 - tail])
-    return Change(
-        group=group,
-        rows=len(rows),
-        items=n,
-        before=100 * before,
-        after=100 * after,
-        delta=100 * (after - before),
-        low=100 * float(low),
-        high=100 * float(high),
-    )
+    db = Path(db)
+    if db.exists():
+        raise ScoringError(f"{db} already exists; pass a new path, or compare its models with what_changed")
+    for label, run_dir in ((BEFORE, before), (AFTER, after)):
+        score_runs(db, [Path(run_dir)], name=label, search_dirs=search_dirs, meteor=meteor)
+    connection = open_database(db, read_only=True)
+    try:
+        connection.execute("SET enable_progress_bar = false")
+        return what_changed(connection, resamples=resamples, seed=seed)
+    finally:
+        connection.close()

@@ -1,8 +1,10 @@
 """The mitigation loop end to end on the mini corpus, CPU only (`make sft-demo`).
 
 compile the test set -> build the SFT corpus (checked disjoint) -> build the tiny random Qwen2-Audio ->
-exec it on the test rows -> fine-tune it -> exec the fine-tuned model -> compare (IFR per task, class
-and variant, paired item bootstrap) -> OUT/what-fine-tuning-changed.md and .json.
+exec it on the test rows (F formats and the D1 default rows, one per item, so forgetting shows) ->
+fine-tune it -> exec the fine-tuned model -> score both into OUT/scores.duckdb as `before` and `after`
+-> the shared paired comparison (IFR and task metric per task, class and variant) ->
+OUT/what-fine-tuning-changed.md and .json.
 
 Usage: python -m isac.runtime.sft.demo [--out sft-demo-output] [--steps 300] [--size 1500]
 """
@@ -30,6 +32,8 @@ from isac.runtime.execution.selection import RowFilter
 from isac.runtime.sft.compare import Comparison, compare_runs
 from isac.runtime.sft.train import TrainConfig, train
 
+SCORES = "scores.duckdb"
+
 
 @dataclass(frozen=True)
 class SftDemoConfig:
@@ -45,7 +49,9 @@ class SftDemoConfig:
     learning_rate: float = 1e-2
     lora: bool = False
     mix: str = "F=1"  # the corpus: F formats only (what the demo measures)
-    dimensions: tuple[str, ...] = ("F",)  # test rows executed before and after (F: the formats)
+    # test rows executed before and after: the F formats (what the corpus teaches) and the D1 default
+    # rows (one per item: cheap), where forgetting of the task itself would show
+    classes: tuple[str, ...] = ("D1", "F1", "F2", "F3", "F4")
     tasks: tuple[str, ...] = ()  # empty: every task
     max_new_tokens: int = 48
     threads: int | None = 1
@@ -59,6 +65,7 @@ def run_sft_demo(config: SftDemoConfig, log: Callable[[str], None] = print) -> C
     out = config.out
     for stage in ("test", "sft", "base", "tuned", "runs"):
         shutil.rmtree(out / stage, ignore_errors=True)
+    (out / SCORES).unlink(missing_ok=True)  # the demo's own database, rebuilt from the runs below
     out.mkdir(parents=True, exist_ok=True)
 
     log("1/6 compile the test set")
@@ -95,7 +102,7 @@ def run_sft_demo(config: SftDemoConfig, log: Callable[[str], None] = print) -> C
                 out=out / "runs" / name,
                 data_root=data_root,
                 batch_size=16,
-                row_filter=RowFilter(dimensions=config.dimensions, tasks=config.tasks),
+                row_filter=RowFilter(classes=config.classes, tasks=config.tasks),
                 options=AdapterOptions(device="cpu", dtype="float32", max_new_tokens=config.max_new_tokens),
                 progress=False,
             )
@@ -124,9 +131,9 @@ def run_sft_demo(config: SftDemoConfig, log: Callable[[str], None] = print) -> C
         )
     )
     log("    loss by step: " + ", ".join(f"{step}: {loss:.2f}" for step, loss in result.losses))
-    log("6/6 exec the fine-tuned model and compare")
+    log("6/6 exec the fine-tuned model, score both runs and compare them")
     run(out / "tuned", "after")
-    comparison = compare_runs(out / "test", out / "runs" / "before", out / "runs" / "after", seed=config.seed)
+    comparison = compare_runs(out / "runs" / "before", out / "runs" / "after", out / SCORES, seed=config.seed)
     (out / "what-fine-tuning-changed.md").write_text(comparison.markdown(), encoding="utf-8")
     (out / "what-fine-tuning-changed.json").write_text(
         json.dumps(comparison.to_json(), indent=2) + "\n", encoding="utf-8"

@@ -20,20 +20,22 @@ MINI = REPO / "data" / "mini"
 @pytest.mark.slow
 @pytest.mark.models
 def test_fine_tuning_measurably_teaches_the_tiny_model_the_f_formats(tmp_path: Path) -> None:
-    # Only the label tasks' F rows are executed (short answers keep exec fast); the corpus covers every
-    # F cell. Measured on this configuration (deterministic on the CPU): F IFR 2.8 % before -> 13.8 %
-    # after (+11.1 points, 95 % interval [+6.9, +15.2]); F2 9.7 % -> 43.5 %. The random model answers
-    # almost nothing in format; after training it obeys the case formats and gives bare labels more
-    # often. Asserted: a gain of at least 6 points (about half the measured one, so torch/BLAS
-    # differences cannot flip it) whose bootstrap interval lies above 0, and F2 at least doubling.
+    # The label tasks' F rows and D1 default rows are executed (short answers keep exec fast); the corpus
+    # covers every F cell. Measured on this configuration (deterministic on the CPU), from the shared
+    # paired comparison (1000 resamples, Holm): F2 IFR 6.2 % -> 40.6 % on GR (+34.4, 95 % interval
+    # [+18.8, +46.9], p adj < 0.001) and 13.3 % -> 43.3 % on SER (+30.0, [+13.3, +46.7], p adj 0.012);
+    # D1/GR IFR 0 -> 31.2 (not significant after correction); no forgetting (the random base model scores
+    # 0 on D1). Asserted: F2 rises by at least 15 points on both tasks (about half the measured gain, so
+    # torch/BLAS differences cannot flip it), at least one of them significant, and no forgetting.
     config = SftDemoConfig(out=tmp_path / "demo", tasks=("GR", "SER"), max_new_tokens=24)
     comparison = run_sft_demo(config, log=lambda _line: None)
-    by_group = {change.group: change for change in comparison.changes}
-    f = by_group["F"]
-    assert f.rows == 217
-    assert f.after - f.before >= 6, comparison.markdown()
-    assert f.low > 0, comparison.markdown()
-    assert by_group["F/F2"].after >= 2 * by_group["F/F2"].before + 10, comparison.markdown()
+    f2 = [comparison.get("class", f"F2/{task}") for task in ("GR", "SER")]
+    for change in f2:
+        assert change.delta is not None and change.delta >= 15, comparison.markdown()
+    assert any(change.gain for change in f2), comparison.markdown()
+    assert comparison.get("variant", "D1/default/GR").before is not None  # the D1 rows were executed
+    assert comparison.forgetting() == [], comparison.markdown()
+    assert (tmp_path / "demo" / "scores.duckdb").is_file()
     report = (tmp_path / "demo" / "what-fine-tuning-changed.md").read_text(encoding="utf-8")
     assert report.startswith("## What fine-tuning changed")
     info = json.loads((tmp_path / "demo" / "tuned" / TRAIN_INFO).read_text(encoding="utf-8"))
