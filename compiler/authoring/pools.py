@@ -72,6 +72,14 @@ def pool_rules(task: TaskSpec, pool: str) -> PoolRules:
     )  # fmt: skip
 
 
+def training_key_path(pool: str) -> tuple[str, ...]:
+    """Where the training-only twin of `pool` sits in the task YAML (the `training:` block, `isac sft`)."""
+    check_pool_name(pool)
+    if pool.startswith("rewrites."):
+        return ("training", "rewrites", pool.split(".", 1)[1])
+    return ("training", pool)
+
+
 COMPLEXITY_WORDS: dict[str, tuple[int, int]] = {"simple": (1, 6), "neutral": (5, 18), "complex": (15, 45)}
 """Word bands per rewrite level (inclusive). They overlap on purpose at the edges; `complexity` adds the
 clause bands (`validate.CLAUSE_BANDS`) that separate the levels."""

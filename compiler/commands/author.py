@@ -2,7 +2,7 @@
 
     isac author TASK POOL --endpoint URL --model NAME [--count 20] [--temperature 0.9] [--seed 0]
     isac author TASK POOL --from-file FILE
-    isac author accept TASK [--pool POOL]
+    isac author accept TASK [--pool POOL] [--training]
     isac author report [--task TASK] [--pool POOL] [--json FILE] [--before FILE]
 
 A round validates every candidate (`isac.compiler.authoring.validate`) and appends it, accepted or
@@ -30,7 +30,13 @@ from isac.compiler.authoring.candidates import (
 )
 from isac.compiler.authoring.diversity import format_report, pool_diversity, spec_diversity
 from isac.compiler.authoring.merge import append_to_pool
-from isac.compiler.authoring.pools import POOL_NAMES, check_pool_name, pool_fragments, pool_rules
+from isac.compiler.authoring.pools import (
+    POOL_NAMES,
+    check_pool_name,
+    pool_fragments,
+    pool_rules,
+    training_key_path,
+)
 from isac.compiler.authoring.validate import PoolValidator
 from isac.compiler.errors import IsacError
 from isac.compiler.spec import load_spec
@@ -59,6 +65,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--retries", type=int, default=3, help="retries of a transient failure (3)")
     parser.add_argument("--from-file", type=Path, help="candidates from a file: a JSON array or one per line")
     parser.add_argument("--pool", action="append", default=[], help="accept/report: only this pool")
+    parser.add_argument(
+        "--training",
+        action="store_true",
+        help="accept: merge into the training-only twin of the pool (the task's `training:` block, used by "
+        "`isac sft`, never by the test compile) instead of the test pool",
+    )
     parser.add_argument("--task", action="append", default=[], help="report: only this task")
     parser.add_argument("--json", type=Path, help="also write the diversity report as JSON here")
     parser.add_argument("--before", type=Path, help="report: a earlier JSON report to compare with")
@@ -160,6 +172,13 @@ def _propose(args: argparse.Namespace, task_name: str, pool: str) -> int:
     return 0
 
 
+def _training_fragments(training: object, pool: str) -> tuple[str, ...]:
+    node: object = training
+    for key in training_key_path(pool)[1:]:
+        node = getattr(node, key)
+    return tuple(node)  # type: ignore[arg-type]
+
+
 def _accept(args: argparse.Namespace, task_name: str) -> int:
     spec = load_spec(args.spec)
     task = _task(spec, task_name)
@@ -187,12 +206,29 @@ def _accept(args: argparse.Namespace, task_name: str) -> int:
                 merged.append(candidate)
         if not merged:
             continue
-        append_to_pool(args.spec / task.file, pool_rules(task, pool).key_path, [c.text for c in merged])
+        # --training: the fragments were validated against the test pool (so none duplicates it) and go
+        # to its training-only twin; the test manifests do not change.
+        key_path = training_key_path(pool) if args.training else pool_rules(task, pool).key_path
+        if args.training:
+            if task.training is None:
+                raise IsacError(
+                    f"{task.file}: no `training:` block to merge into; add one (docs/spec-format.md)"
+                )
+            present = set(_training_fragments(task.training, pool))
+            for candidate in [c for c in merged if c.text in present]:
+                merged.remove(candidate)
+                print(f"  already in the training pool {candidate.text!r}")
+            if not merged:
+                continue
+        append_to_pool(args.spec / task.file, key_path, [c.text for c in merged])
         for candidate in merged:
             updated[id(candidate)] = candidate.with_status("merged")
         spec = load_spec(args.spec)  # the edited file must still load; the pool has grown
         task = spec.tasks[task_name]
         after = pool_diversity(pool_fragments(task, pool))
+        if args.training:
+            print(f"merged {len(merged)} into {task_name} training {pool} (the test pool is unchanged)")
+            continue
         print(
             f"merged {len(merged)} into {task_name} {pool}: {before['count']} -> {after['count']} fragments"
         )

@@ -199,3 +199,21 @@ def test_report_writes_json_and_compares_with_an_earlier_report(
     argv = ["author", "report", "--spec", str(spec), "--task", "GR", "--pool", "rewrites.simple"]
     assert main([*argv, "--before", str(before)]) == 0
     assert f"{stats['count']}->{stats['count'] + 2}" in capsys.readouterr().out
+
+
+def test_accept_training_merges_into_the_training_twin_and_leaves_the_test_pool(tmp_path: Path) -> None:
+    spec = spec_copy(tmp_path)
+    before = load_spec(spec).tasks["ASR"]
+    source = tmp_path / "train.txt"
+    source.write_text("- Type up the sentence this person speaks\n- Transcribe the audio\n", encoding="utf-8")
+    assert main(["author", "ASR", "task_descriptions", "--from-file", str(source), "--spec", str(spec)]) == 0
+    argv = ["author", "accept", "ASR", "--pool", "task_descriptions", "--training", "--spec", str(spec)]
+    assert main(argv) == 0
+    after = load_spec(spec).tasks["ASR"]
+    assert after.task_descriptions == before.task_descriptions  # the test pool (and manifests) unchanged
+    assert after.training is not None and before.training is not None
+    # "Transcribe the audio" is already a test fragment: refused, so the two pools stay disjoint
+    assert after.training.task_descriptions == (
+        *before.training.task_descriptions,
+        "Type up the sentence this person speaks",
+    )
