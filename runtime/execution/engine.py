@@ -165,7 +165,11 @@ def _run_prefetching(
 
 
 def _can_prefetch(adapter: object) -> bool:
-    """Whether the adapter splits a batch into a CPU `prepare` and a device `generate_prepared`."""
+    """Whether the adapter splits a batch into a CPU `prepare` and a device `generate_prepared`, and says
+    overlapping them helps (`prefetch_helps`, default true): on a GPU it keeps the device busy; when the
+    model itself runs on the CPU, the helper thread only competes with it for the cores."""
+    if not getattr(adapter, "prefetch_helps", True):
+        return False
     return all(callable(getattr(adapter, name, None)) for name in ("prepare", "generate_prepared"))
 
 

@@ -72,9 +72,17 @@ def run(adapter: Any, clips: AudioClips, out: Path) -> list[dict[str, Any]]:
     return [{key: value for key, value in record.items() if key != "latency_s"} for record in read_log(out)]
 
 
+def test_on_a_cpu_the_engine_does_not_prefetch(adapter: HFAdapter) -> None:
+    from isac.runtime.execution.engine import _can_prefetch
+
+    assert adapter.device == "cpu" and adapter.prefetch_helps is False
+    assert not _can_prefetch(adapter)  # the helper thread would only compete with the model for the cores
+
+
 def test_prefetch_gives_the_records_of_generate_per_batch(
-    adapter: HFAdapter, audio_clips: AudioClips, tmp_path: Path
+    adapter: HFAdapter, audio_clips: AudioClips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(adapter, "prefetch_helps", True)  # as on a GPU: take the prefetch path on the CPU
     prefetched = run(adapter, audio_clips, tmp_path)
     (tmp_path / "plain").mkdir()
     plain = run(GenerateOnly(adapter), audio_clips, tmp_path / "plain")
@@ -99,6 +107,7 @@ def test_an_encode_failure_is_isolated_to_its_row(
         return original(prompts, audios)
 
     monkeypatch.setattr(adapter, "encode", encode)
+    monkeypatch.setattr(adapter, "prefetch_helps", True)  # as on a GPU: take the prefetch path on the CPU
     for name in ("prefetch", "plain"):
         (tmp_path / name).mkdir()
     prefetched = run(adapter, audio_clips, tmp_path / "prefetch")

@@ -144,6 +144,10 @@ class HFAdapter:
         if options.max_new_tokens <= 0:
             raise RunError(f"{self.model_id}: max_new_tokens must be positive, got {options.max_new_tokens}")
         self.device = resolve_device(options.device)
+        # Prefetching the next batch's audio and features overlaps them with generation on a GPU; on a
+        # CPU the model already uses every core and the helper thread halves throughput (measured 2x
+        # slower in benchmarks/bench_exec_overhead.py on 2 cores), so the engine then runs batches inline.
+        self.prefetch_helps = not self.device.startswith("cpu")
         self.dtype = resolve_dtype(options.dtype, self.device)
         try:
             base_config = GenerationConfig.from_pretrained(checkpoint.source)
