@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +29,12 @@ from isac.compiler.errors import IsacError
 from isac.compiler.resources import bundled_data_root, bundled_spec_dir
 from isac.compiler.spec import load_spec
 from isac.runtime.adapters.base import AdapterOptions
+from isac.runtime.evaluation.pipeline import Stages
 from isac.runtime.execution.progress import ExecSummary
 from isac.runtime.execution.runner import ExecConfig, execute
 from isac.runtime.execution.selection import RowFilter, Shard
 from isac.runtime.reporting.report import ReportFiles, write_report
-from isac.runtime.scoring.db.schema import open_database
-from isac.runtime.scoring.pipeline import LazyMeteor, ScoreReport, ScoringResources, StageClock, score_run
-from isac.runtime.scoring.profiles import get_profile
+from isac.runtime.scoring.pipeline import ScoreReport, score_runs
 
 MARKER = ".isac-demo"
 OUTPUTS = ("manifests", "runs", "scores.duckdb", "scores.duckdb.wal", "report", "tiny-qwen2-audio")
@@ -177,25 +175,6 @@ def build_tiny_checkpoint(target: Path) -> Path:
     return target
 
 
-class _Stages:
-    """Times the demo's stages and logs each as it starts and ends."""
-
-    def __init__(self, log: Log) -> None:
-        self.log = log
-        self.seconds: list[tuple[str, float]] = []
-
-    @contextmanager
-    def stage(self, name: str, message: str) -> Iterator[None]:
-        self.log(f"[{len(self.seconds) + 1}] {message}")
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            elapsed = time.perf_counter() - start
-            self.seconds.append((name, elapsed))
-            self.log(f"    {name}: {elapsed:.1f} s")
-
-
 def run_demo(config: DemoConfig, log: Log = print) -> DemoResult:
     """Compile, execute, score and report (see the module docstring); return what happened."""
     if config.tiny_shards < 1:
@@ -204,7 +183,7 @@ def run_demo(config: DemoConfig, log: Log = print) -> DemoResult:
     data_root = (Path(config.data_root) if config.data_root is not None else default_data_root()).resolve()
     out = Path(config.out)
     prepare_out_dir(out, keep=config.keep)
-    stages = _Stages(log)
+    stages = Stages(log)
     manifests = out / "manifests"
 
     with stages.stage("compile", f"compiling {spec_dir} on {data_root} into {manifests}"):
@@ -276,18 +255,9 @@ def score_demo_runs(db_path: Path, runs: list[tuple[Path, str]], config: DemoCon
     """Score each (run folder, label) into a fresh database, sharing one METEOR process across runs."""
     for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
         stale.unlink(missing_ok=True)
-    checker = get_profile("default").load()
-    meteor = LazyMeteor(config.meteor)
-    clock = StageClock()
-    connection = open_database(db_path)
-    try:
-        return [
-            score_run(connection, run_dir, checker, "default", label, (), ScoringResources(meteor), clock)
-            for run_dir, label in runs
-        ]
-    finally:
-        meteor.close()
-        connection.close()
+    return score_runs(
+        db_path, [run_dir for run_dir, _ in runs], labels=[label for _, label in runs], meteor=config.meteor
+    )
 
 
 @contextmanager

@@ -41,9 +41,7 @@ from isac.runtime.execution.progress import ExecSummary
 from isac.runtime.execution.runner import ExecConfig, execute
 from isac.runtime.execution.selection import RowFilter, expand_manifest_paths, load_manifests, select_rows
 from isac.runtime.reporting.report import ReportFiles, write_report
-from isac.runtime.scoring.db.schema import open_database
-from isac.runtime.scoring.pipeline import LazyMeteor, ScoreReport, ScoringResources, StageClock, score_run
-from isac.runtime.scoring.profiles import get_profile
+from isac.runtime.scoring.pipeline import ScoreReport, score_runs
 
 Log = Callable[[str], None]
 MARKER = ".isac-eval"
@@ -75,8 +73,8 @@ class EvalResult:
         return sum(seconds for _, seconds in self.stage_seconds)
 
 
-class _Stages:
-    """Times the stages and logs each as it starts and ends (one line each)."""
+class Stages:
+    """Times the stages of a pipeline (eval, demo) and logs each as it starts and ends (one line each)."""
 
     def __init__(self, log: Log) -> None:
         self.log = log
@@ -115,7 +113,7 @@ def _existing_lock(folder: Path) -> Lock | None:
         return None
 
 
-def prepare_manifests(config: EvalConfig, stages: _Stages) -> tuple[Path, DataRoot]:
+def prepare_manifests(config: EvalConfig, stages: Stages) -> tuple[Path, DataRoot]:
     """The manifest folder to run and its data root: a given set, or the spec compiled into OUT/manifests."""
     log = stages.log
     if config.manifests is not None:
@@ -224,24 +222,15 @@ def score_into(
     partial = db_path.with_name(db_path.name + ".partial")
     for stale in (partial, partial.with_name(partial.name + ".wal")):
         stale.unlink(missing_ok=True)
-    checker = get_profile(profile).load()
-    session = LazyMeteor(meteor)
-    clock = StageClock()
-    connection = open_database(partial)
     try:
-        reports = [
-            score_run(connection, run_dir, checker, profile, label, (), ScoringResources(session), clock)
-            for run_dir, label in runs
-        ]
-        connection.execute("CHECKPOINT")
+        reports = score_runs(
+            partial, [run_dir for run_dir, _ in runs], profile=profile, labels=[label for _, label in runs],
+            meteor=meteor,
+        )  # fmt: skip
     except BaseException:
-        connection.close()
-        session.close()
         for stale in (partial, partial.with_name(partial.name + ".wal")):
             stale.unlink(missing_ok=True)
         raise
-    connection.close()
-    session.close()
     os.replace(partial, db_path)
     db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     return reports
@@ -251,7 +240,7 @@ def run_eval(config: EvalConfig, log: Log = print) -> EvalResult:
     """Run the stages of the module docstring for `config`; rerunning the same config resumes."""
     out = Path(config.out)
     prepare_out_dir(out)
-    stages = _Stages(log)
+    stages = Stages(log)
     manifest_dir, data_root = prepare_manifests(config, stages)
     row_filter, rows = choose_rows(manifest_dir, config)
     log(f"{len(rows)} rows selected for {len(config.models)} model(s); data root {data_root.describe()}")

@@ -183,6 +183,7 @@ def score_runs(
     *,
     profile: str = "default",
     name: str | None = None,
+    labels: Sequence[str] | None = None,
     search_dirs: Sequence[Path] = (),
     meteor: bool = True,
     meteor_scorer: object | None = None,
@@ -190,12 +191,16 @@ def score_runs(
 ) -> list[ScoreReport]:
     """Score each run directory into the database at `db_path` (created if missing).
 
-    `name` overrides the model label of a single run (the views group by it). `meteor=False` leaves
-    METEOR NULL instead of starting Java; `meteor_scorer` reuses a running `Meteor15` (the caller
-    closes it) instead of starting one. Stage timings accumulate in `clock` when given.
+    `name` overrides the model label of a single run (the views group by it); `labels` gives one label
+    per run directory (eval, demo). `meteor=False` leaves METEOR NULL instead of starting Java;
+    `meteor_scorer` reuses a running `Meteor15` (the caller closes it) instead of starting one; one METEOR
+    process serves every run. Stage timings accumulate in `clock` when given.
     """
     if name is not None and len(run_dirs) != 1:
         raise ScoringError("--name labels one run; pass a single RUN_DIR with it")
+    if labels is not None and (name is not None or len(labels) != len(run_dirs)):
+        raise ScoringError(f"labels: expected one per run directory ({len(run_dirs)}), without a name")
+    run_labels: Sequence[str | None] = list(labels) if labels is not None else [name] * len(run_dirs)
     checker = get_profile(profile).load()
     clock = clock or StageClock()
     meteor_session = LazyMeteor(meteor, meteor_scorer)
@@ -203,8 +208,8 @@ def score_runs(
     connection = open_database(create_database(Path(db_path)))
     try:
         return [
-            score_run(connection, Path(run_dir), checker, profile, name, search_dirs, resources, clock)
-            for run_dir in run_dirs
+            score_run(connection, Path(run_dir), checker, profile, label, search_dirs, resources, clock)
+            for run_dir, label in zip(run_dirs, run_labels, strict=True)
         ]
     finally:
         meteor_session.close()
