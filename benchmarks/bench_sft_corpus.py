@@ -12,7 +12,6 @@ under 2 minutes and under 1 GB peak. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -26,31 +25,13 @@ from isac.compiler.training.plan import Mix, plan_corpus
 from isac.compiler.training.view import training_view
 
 REPO = Path(__file__).resolve().parents[1]
-WORDS = [
-    "he",
-    "hoped",
-    "there",
-    "would",
-    "be",
-    "stew",
-    "for",
-    "dinner",
-    "turnips",
-    "and",
-    "carrots",
-    "and",
-    "bruised",
-    "potatoes",
-    "and",
-    "fat",
-    "mutton",
-]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+# the same synthetic reference text and memory probe as the compile benchmark
+from bench_compile import peak_rss_mb, text  # noqa: E402
+
 EMOTIONS = ("happy", "sad", "angry", "neutral")
 SIZES = {"librispeech": 281_241, "covost2": 289_430, "audiocaps": 49_838, "iemocap": 4_290}
-
-
-def text(index: int, words: int) -> str:
-    return " ".join(WORDS[(index * 7 + k * 5) % len(WORDS)] for k in range(words))
 
 
 def synthetic_training_indexes() -> dict[str, DatasetIndex]:
@@ -93,11 +74,6 @@ def synthetic_training_indexes() -> dict[str, DatasetIndex]:
         "audiocaps": DatasetIndex("audiocaps", "audiocaps", audiocaps, "synthetic"),
         "iemocap": DatasetIndex("iemocap", "iemocap", iemocap, "synthetic"),
     }
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MiB (ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> int:
