@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.runtime.fake_openai import LoopbackServer
+
 
 @dataclass
 class FaultState:
@@ -122,24 +124,9 @@ class _Server(ThreadingHTTPServer):
         self.state = state
 
 
-class FaultServer:
-    """Context manager serving on a background thread; `base_url` ends in /v1."""
+class FaultServer(LoopbackServer):
+    """The fault-injection server on a background thread (see `LoopbackServer`)."""
 
     def __init__(self, state: FaultState) -> None:
         self.state = state
-        self._server = _Server(state)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(_Server(state))

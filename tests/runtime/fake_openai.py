@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -124,12 +124,15 @@ class _Server(ThreadingHTTPServer):
         self.state = state
 
 
-class FakeOpenAIServer:
-    """Context manager running the server on a background thread; `base_url` ends in /v1."""
+class LoopbackServer:
+    """Context manager serving an HTTP server (bound to 127.0.0.1) on a background thread.
 
-    def __init__(self, state: ServerState | None = None) -> None:
-        self.state = state or ServerState()
-        self._server = _Server(self.state)
+    `base_url` ends in /v1. Used by the fake OpenAI server here and the fault-injection server of the
+    hardening tests.
+    """
+
+    def __init__(self, server: ThreadingHTTPServer) -> None:
+        self._server = server
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -137,10 +140,19 @@ class FakeOpenAIServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def __enter__(self) -> FakeOpenAIServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+class FakeOpenAIServer(LoopbackServer):
+    """The fake OpenAI-compatible server, running on a background thread."""
+
+    def __init__(self, state: ServerState | None = None) -> None:
+        self.state = state or ServerState()
+        super().__init__(_Server(self.state))
