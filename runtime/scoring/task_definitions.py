@@ -9,16 +9,14 @@ direction agreeing with the metric's own) before anything is scored.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from isac.compiler.errors import ScoringError, first_validation_problem
+from isac.compiler.errors import ManifestError, ScoringError
 from isac.compiler.manifests import LOCK_FILE, Lock
+from isac.compiler.manifests import read_lock as read_compiled_lock
 from isac.compiler.task_table import CompiledAxis, CompiledTask, compiled_axes, compiled_tasks
 from isac.runtime.scoring.metric_registry import get_metric
 from isac.runtime.scoring.metrics.definition import MetricDefinition
@@ -82,14 +80,12 @@ def _default_table() -> tuple[dict[str, CompiledTask], tuple[CompiledAxis, ...],
 
 def read_lock(manifest_dir: Path) -> Lock | None:
     """The lock of a manifest folder, or None when it has none (ScoringError when it is unreadable)."""
-    path = Path(manifest_dir) / LOCK_FILE
-    if not path.is_file():
+    if not (Path(manifest_dir) / LOCK_FILE).is_file():
         return None
     try:
-        return Lock.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, ValidationError) as error:
-        problem = first_validation_problem(error) if isinstance(error, ValidationError) else str(error)
-        raise ScoringError(f"{path}: not a valid lock file ({problem})") from None
+        return read_compiled_lock(manifest_dir)
+    except ManifestError as error:
+        raise ScoringError(str(error)) from None
 
 
 def load_task_table(manifest_dirs: Iterable[Path]) -> tuple[TaskTable, list[str]]:

@@ -28,9 +28,8 @@ def refresh_group_scores(
 ) -> int:
     """Recompute the Python-aggregated groups of `models`; return how many groups were stored."""
     tasks = connection.execute("SELECT task, metric_name FROM tasks ORDER BY task_order").fetchall()
-    python_tasks = [
-        (task, get_metric(name)) for task, name in tasks if get_metric(name).group_value is not None
-    ]
+    metrics = [(task, get_metric(name)) for task, name in tasks]
+    python_tasks = [(task, metric) for task, metric in metrics if metric.group_value is not None]
     stored = 0
     for model in sorted(set(models)):
         connection.execute("DELETE FROM group_scores WHERE model = ?", [model])
