@@ -110,7 +110,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     scale.add_argument("--replicas", type=int, default=1, help="--ray: adapter replicas (actors) (default 1)")
     scale.add_argument("--gpus-per-replica", type=float, default=0.0, help="--ray: GPUs each replica holds")
-    scale.add_argument("--cpus-per-replica", type=float, default=1.0, help="--ray: CPUs each replica holds")
+    scale.add_argument(
+        "--cpus-per-replica",
+        type=float,
+        default=None,
+        help="--ray: CPUs each replica holds, and so its torch threads (default: 1 with GPUs, else an even "
+        "share of the cluster's CPUs, at most one node's)",
+    )
     scale.add_argument(
         "--max-replica-restarts",
         type=int,

@@ -202,6 +202,8 @@ def _execute_in(
         )
         if getattr(model, "needs_audio", True):
             check_data_root(work, data_root)
+        if work:
+            _load_weights(model)
         check_ready = getattr(model, "check_ready", None)
         if work and callable(check_ready):
             check_ready()  # e.g. one real request to an API endpoint; raises RunError when unusable
@@ -240,6 +242,24 @@ def _execute_in(
         wall_s=wall,
         top_error=_most_common_error(results_path, work) if errors else None,
     )
+
+
+def _load_weights(model: ModelAdapter) -> None:
+    """Load the model now, if it loads lazily (`load()`), so that the clock measures execution and a
+    checkpoint that cannot load is one clear error instead of an error record for every row."""
+    load = getattr(model, "load", None)
+    if not callable(load):
+        return
+    try:
+        load()
+    except RunError:
+        raise
+    except Exception as error:
+        reason = str(error).strip().splitlines()
+        detail = f"{type(error).__name__}: {reason[0][:300]}" if reason else type(error).__name__
+        raise RunError(
+            f"{model.model_id}: the model could not be loaded ({detail}); no row was executed"
+        ) from error
 
 
 def _most_common_error(results_path: Path, work: Sequence[WorkItem]) -> tuple[str, int] | None:

@@ -103,3 +103,30 @@ def test_exec_runs_a_tiny_checkpoint_and_resumes(
     requests = [GenerationRequest(row, audio_clips.root / row.audio) for row in rows[:3]]
     answers = adapter.generate(requests)
     assert [answer.response for answer in answers] == [record["response"] for record in records[:3]]
+
+
+def test_a_checkpoint_that_cannot_load_is_one_clear_error_before_any_row(
+    tiny_qwen2_audio: Path, audio_clips: AudioClips, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Weights load before the first batch: a corrupt shard stops the run naming the cause, and no row
+    becomes an error record (before, every row retried the load and failed alone)."""
+    import shutil
+
+    from isac.runtime.cli import main
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_qwen2_audio, broken)
+    shards = sorted(broken.glob("*.safetensors"))
+    assert shards, f"no safetensors shard in {tiny_qwen2_audio}"
+    for shard in shards:
+        shard.write_bytes(b"not a safetensors file")
+    rows = [manifest_row(index, INSTRUCTIONS[0], "tone16k.wav") for index in range(3)]
+    manifest = tmp_path / "d-asr.jsonl"
+    write_rows_jsonl(manifest, rows)
+    run_dir = tmp_path / "run"
+
+    assert main(exec_args(manifest, broken, run_dir, audio_clips.root)) == 2
+    error = capsys.readouterr().err
+    assert f"hf:{broken}: the model could not be loaded (SafetensorError" in error
+    assert "no row was executed" in error
+    assert not (run_dir / "results.jsonl").exists() or read_records(run_dir) == []

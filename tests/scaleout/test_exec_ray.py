@@ -20,7 +20,12 @@ import pytest
 
 from isac.runtime.adapters.base import AdapterOptions
 from isac.runtime.execution.engine import WorkItem, run_engine
-from isac.runtime.execution.ray_backend import RayOptions, RayReplicaPool
+from isac.runtime.execution.ray_backend import (
+    RayOptions,
+    RayReplicaPool,
+    _difference,
+    cpus_per_replica,
+)
 from isac.runtime.execution.runner import ExecConfig, execute
 from isac.runtime.execution.selection import SelectedRow
 from isac.runtime.results import ResultLog
@@ -100,8 +105,63 @@ def test_a_killed_replica_loses_no_row(cluster: None, tmp_path: Path) -> None:
 def test_a_replica_that_cannot_start_is_a_clear_error(cluster: None, tmp_path: Path) -> None:
     from isac.compiler.errors import RunError
 
-    with pytest.raises(RunError, match=r"--ray: the first replica of replay:.* could not start"):
+    with pytest.raises(RunError, match=r"--ray: no replica of replay:.* could start"):
         RayReplicaPool("replay:/nonexistent/results.jsonl", AdapterOptions(), RayOptions(), tmp_path)
+
+
+def test_cpu_replicas_share_the_cluster_cpus_unless_told(cluster: None, tmp_path: Path) -> None:
+    """Ray sets a worker's torch threads from its CPUs: one CPU replica gets the whole (2-CPU) cluster,
+    as a local run would, two get one each; GPU replicas and an explicit --cpus-per-replica are kept."""
+    assert cpus_per_replica(ray, RayOptions(replicas=1)) == 2.0
+    assert cpus_per_replica(ray, RayOptions(replicas=2)) == 1.0
+    assert cpus_per_replica(ray, RayOptions(replicas=5)) == 1.0
+    assert cpus_per_replica(ray, RayOptions(replicas=1, gpus_per_replica=1)) == 1.0
+    assert cpus_per_replica(ray, RayOptions(replicas=1, cpus_per_replica=0.5)) == 0.5
+    pool = RayReplicaPool("oracle", AdapterOptions(), RayOptions(replicas=1), tmp_path)
+    try:
+        assert pool.cpus_per_replica == 2.0
+    finally:
+        pool.close()
+
+
+def test_fingerprint_difference_names_the_first_differing_key() -> None:
+    first = {"adapter": "hf", "libraries": {"torch": "2.13.0", "transformers": "4.57.0"}}
+    other = {"adapter": "hf", "libraries": {"torch": "2.13.0", "transformers": "4.56.1"}}
+    assert _difference(first, other) == "libraries.transformers: '4.57.0' vs '4.56.1'"
+    assert _difference(first, {**first, "revision": "abc"}) == "revision: None vs 'abc'"
+
+
+@pytest.mark.slow
+def test_gpu_replicas_on_a_local_cluster_without_gpus_are_refused(tmp_path: Path) -> None:
+    """They could never be placed: a clear error instead of a run that waits forever."""
+    manifest = make_set(tmp_path, 4)
+    command = isac_command(
+        "exec", manifest, "--model", "oracle", "--out", tmp_path / "run", "--data-root", tmp_path / "data",
+        "--no-progress", "--ray", "--gpus-per-replica", "1",
+    )  # fmt: skip
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=180, start_new_session=True)
+    assert completed.returncode == 2
+    assert "--gpus-per-replica 1: the Ray cluster has 0 GPU(s) in all" in completed.stderr
+    assert not (tmp_path / "run" / "results.jsonl").exists() or read_log(tmp_path / "run") == []
+
+
+@pytest.mark.slow
+@pytest.mark.models
+def test_replicas_of_a_checkpoint_that_cannot_load_name_the_cause(
+    cluster: None, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from isac.compiler.errors import RunError
+    from isac.runtime.tiny_models import build_tiny_qwen2_audio
+
+    checkpoint = build_tiny_qwen2_audio(tmp_path_factory.mktemp("tiny-broken"), seed=0)
+    for shard in checkpoint.glob("*.safetensors"):
+        shard.write_bytes(b"not a safetensors file")
+    options = AdapterOptions(device="cpu", max_new_tokens=4)
+    with pytest.raises(RunError, match=r"no replica of hf:.* could start \(2 tried\): SafetensorError"):
+        RayReplicaPool(f"hf:{checkpoint}", options, RayOptions(replicas=2), tmp_path)
 
 
 @pytest.mark.slow
