@@ -102,10 +102,15 @@ class ResultRecord:
 
     def to_line(self) -> str:
         """The canonical JSON line with its newline, exactly as it is stored."""
-        data = dataclasses.asdict(self)
+        # A flat record: a dict of its fields (dataclasses.asdict deep-copies each value, a fifth of
+        # exec's CPU per row at concurrency 64).
+        data = {name: getattr(self, name) for name in _RECORD_FIELDS}
         if data["response_chars"] is None:
             del data["response_chars"]
         return canonical_json(data) + "\n"
+
+
+_RECORD_FIELDS = tuple(field.name for field in dataclasses.fields(ResultRecord))
 
 
 def read_run_info(directory: Path) -> RunInfo:

@@ -7,10 +7,10 @@ timeouts, refused or dropped connections) are retried up to `max_retries` times 
 and full jitter, waiting at least what a `Retry-After` header asks. Anything else, and a transient failure
 that outlasts the retries, becomes an error record.
 
-Speed: one pooled `httpx` client keeps connections alive across rows (and honours `HTTP(S)_PROXY` /
-`NO_PROXY`); each audio item is read and base64-encoded once and kept in a bounded LRU cache (an item is
-sent 9-24 times in a compiled set); the JSON body is joined from pre-encoded pieces instead of passing a
-100 KB base64 string through `json.dumps`.
+Speed: one urllib3 connection pool per endpoint keeps connections alive across rows (and honours
+`HTTP(S)_PROXY` / `NO_PROXY`); each audio item is read and base64-encoded once and kept in a bounded
+LRU cache (an item is sent 9-24 times in a compiled set); the JSON body is joined from pre-encoded
+pieces instead of passing a 100 KB base64 string through `json.dumps`.
 
 Several endpoints (`--base-url` repeated, e.g. N `vllm serve` replicas): each request goes to the
 endpoint with the fewest requests in flight; an endpoint whose requests fail `_TRIP_FAILURES` times in a
@@ -46,13 +46,15 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.request import getproxies, proxy_bypass
 
-import httpx
 import soundfile
+import urllib3
 
 from isac.compiler import __version__
 from isac.compiler.errors import IsacError, RunError
@@ -64,6 +66,7 @@ from isac.runtime.adapters.base import (
     Generation,
     GenerationRequest,
 )
+from isac.runtime.audio import load_audio
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _TARGET_RATE = 16_000
@@ -124,13 +127,16 @@ class _Reply:
 class AudioCache:
     """Bounded LRU of base64-encoded WAV bytes, keyed by path, size and modification time.
 
-    Thread-safe. Two threads missing the same item at once may both encode it (harmless, rare); an item
-    larger than the whole budget is encoded per request and not kept.
+    Thread-safe and single-flight: when several threads miss the same item at once (64 workers start on
+    the same few items), one encodes it and the others wait for that result instead of each decoding the
+    file again (on the mini set at concurrency 64 that was 300+ extra decodes). An item larger than the
+    whole budget is encoded per request and not kept.
     """
 
     def __init__(self, max_bytes: int = DEFAULT_AUDIO_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._pending: dict[tuple[str, int, int], Future[bytes]] = {}
         self._size = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -149,16 +155,28 @@ class AudioCache:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return cached
-            self.misses += 1
-        encoded = base64.b64encode(wav_bytes(path))
-        if len(encoded) <= self.max_bytes:
+            pending = self._pending.get(key)
+            if pending is None:
+                self.misses += 1
+                self._pending[key] = encoding = Future()
+        if pending is not None:
+            return pending.result()  # re-raises the encoding thread's error for this row too
+        try:
+            encoded = base64.b64encode(wav_bytes(path))
+        except BaseException as error:
             with self._lock:
-                if key not in self._entries:
-                    self._entries[key] = encoded
-                    self._size += len(encoded)
+                del self._pending[key]
+            encoding.set_exception(error)
+            raise
+        with self._lock:  # kept before the pending entry goes, so no thread misses in between
+            if len(encoded) <= self.max_bytes:
+                self._entries[key] = encoded
+                self._size += len(encoded)
                 while self._size > self.max_bytes:
                     _, dropped = self._entries.popitem(last=False)
                     self._size -= len(dropped)
+            del self._pending[key]
+        encoding.set_result(encoded)
         return encoded
 
 
@@ -304,6 +322,81 @@ class _Watch:
 _WATCHDOG = _Watchdog()
 
 
+# ------------------------------------------------------------------------------------------ transport
+
+# Kept-alive connections per endpoint: more than any useful --concurrency, so none is dropped; pools
+# open connections only as requests need them.
+_POOL_CONNECTIONS = 512
+
+
+class _Route:
+    """How requests reach one endpoint: its own urllib3 pool, or the environment's proxy for its scheme.
+
+    urllib3 rather than httpx: on 2 cores httpx cost ~5 ms of CPU per 120 KB request at concurrency 64
+    and topped out at ~270 rows/s; a urllib3 pool per endpoint costs ~1 ms (benchmarks/bench_exec_api.py).
+    """
+
+    def __init__(self, base_url: str, tls: ssl.SSLContext) -> None:
+        parsed = urllib3.util.parse_url(base_url)
+        settings: dict[str, Any] = {"maxsize": _POOL_CONNECTIONS, "block": False, "retries": False}
+        settings["headers"] = {"User-Agent": f"isac/{__version__}"}
+        if parsed.scheme == "https":
+            settings["ssl_context"] = tls
+        proxy = _environment_proxy(parsed.scheme or "http", parsed.host or "")
+        self._pool: urllib3.HTTPConnectionPool | None = None
+        self._proxied: urllib3.ProxyManager | None = None
+        if proxy is None:
+            self._pool = urllib3.connection_from_url(base_url, **settings)
+            self._prefix = (parsed.path or "").rstrip("/")  # request targets are paths on the pool's host
+        else:
+            self._proxied = urllib3.ProxyManager(proxy, **settings)
+            self._prefix = base_url  # through a proxy, request targets are whole URLs
+
+    def open(
+        self, method: str, suffix: str, body: bytes | None, headers: Mapping[str, str], timeout: float
+    ) -> urllib3.BaseHTTPResponse:
+        """Send the request; returns once the response headers are in, the body unread."""
+        options: dict[str, Any] = {
+            "body": body,
+            "headers": dict(headers),
+            "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+            "retries": False,
+            "redirect": False,
+            "preload_content": False,
+        }
+        if self._pool is not None:
+            return self._pool.urlopen(method, self._prefix + suffix, **options)
+        assert self._proxied is not None
+        return self._proxied.urlopen(method, self._prefix + suffix, **options)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        if self._proxied is not None:
+            self._proxied.clear()
+
+
+def _environment_proxy(scheme: str, host: str) -> str | None:
+    """The proxy `HTTP(S)_PROXY` names for this scheme, unless `NO_PROXY` exempts the host."""
+    proxy = getproxies().get(scheme)
+    if not proxy or proxy_bypass(host):
+        return None
+    return proxy
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates from SSL_CERT_FILE / SSL_CERT_DIR when set, else certifi's bundle, else the system's."""
+    cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    if cafile is None and capath is None:
+        try:
+            import certifi
+
+            cafile = certifi.where()
+        except ImportError:
+            pass
+    return ssl.create_default_context(cafile=cafile, capath=capath)
+
+
 # ------------------------------------------------------------------------------------------ adapter
 
 
@@ -344,9 +437,11 @@ class OpenAICompatAdapter:
             scheme = url.partition("://")[0]
             if scheme not in ("http", "https") or "://" not in url or not url.partition("://")[2]:
                 raise RunError(f"--base-url {url}: expected an http:// or https:// URL")
-        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        # The key goes with the readiness check too: OpenAI answers GET /models with 401 without it.
+        self._auth_headers = {"Accept": "application/json"}
         if self._api_key:
-            self._headers["Authorization"] = f"Bearer {self._api_key}"
+            self._auth_headers["Authorization"] = f"Bearer {self._api_key}"
+        self._headers = {"Content-Type": "application/json", **self._auth_headers}
         # Everything but the instruction and the audio, encoded once; see _body.
         # -G arguments: system_prompt becomes a system message; the rest are request fields (top_p, seed...)
         extra = dict(options.generation_args)
@@ -365,33 +460,22 @@ class OpenAICompatAdapter:
         self._body_head += b'{"role":"user","content":[{"type":"text","text":'
         self._body_mid = b'},{"type":"input_audio","input_audio":{"data":"'
         self._body_tail = b'","format":"wav"}}]}],' + settings[1:].encode("utf-8")
-        self._local = threading.local()
-        self._clients: list[httpx.Client] = []
-        self._clients_lock = threading.Lock()
+        self._routes_lock = threading.Lock()
+        self._routes: dict[str, _Route] = {}
         self._tls: ssl.SSLContext | None = None
 
-    def _client(self) -> httpx.Client:
-        """This thread's pooled client (one keep-alive connection per endpoint, reused across rows).
-
-        One client per engine worker thread rather than one shared: httpcore's pool scans every
-        connection under one lock per request, which costs more CPU per row the more are in flight.
-        """
-        client: httpx.Client | None = getattr(self._local, "client", None)
-        if client is None:
-            with self._clients_lock:
-                if self._tls is None:  # built once: loading the CA bundle costs ~60 ms and MBs per client
-                    self._tls = httpx.create_ssl_context(trust_env=True)
-            client = httpx.Client(
-                verify=self._tls,
-                limits=httpx.Limits(max_connections=None, max_keepalive_connections=len(self.base_urls) + 1),
-                trust_env=True,  # HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE as the environment says
-                follow_redirects=False,
-                headers={"User-Agent": f"isac/{__version__}"},
-            )
-            self._local.client = client
-            with self._clients_lock:
-                self._clients.append(client)
-        return client
+    def _route(self, base_url: str) -> _Route:
+        """The endpoint's connection pool, built on first use (loading the CA bundle costs ~60 ms)."""
+        route = self._routes.get(base_url)
+        if route is None:
+            with self._routes_lock:
+                route = self._routes.get(base_url)
+                if route is None:
+                    if self._tls is None and base_url.startswith("https://"):
+                        self._tls = _tls_context()
+                    route = _Route(base_url, self._tls or ssl.create_default_context())
+                    self._routes[base_url] = route
+        return route
 
     def fingerprint(self) -> dict[str, Any]:
         """Model name and generation settings; endpoints are recorded, only warned about on change."""
@@ -414,11 +498,11 @@ class OpenAICompatAdapter:
         return [self._answer(request) for request in requests]
 
     def close(self) -> None:
-        """Close the pooled connections of every thread's client."""
-        with self._clients_lock:
-            clients, self._clients = self._clients, []
-        for client in clients:
-            client.close()
+        """Close every endpoint's pooled connections."""
+        with self._routes_lock:
+            routes, self._routes = list(self._routes.values()), {}
+        for route in routes:
+            route.close()
 
     def check_ready(self) -> None:
         """One real request (`GET {base_url}/models`) to every endpoint before a run.
@@ -437,7 +521,9 @@ class OpenAICompatAdapter:
         unreachable: list[tuple[_Endpoint, str]] = []
         for endpoint in self.pool.endpoints:
             try:
-                status, _headers, body = self._exchange("GET", endpoint.base_url + "/models", None, timeout)
+                status, _headers, body = self._exchange(
+                    "GET", endpoint.base_url, "/models", None, timeout, self._auth_headers
+                )
             except (_Transient, _Permanent) as error:
                 unreachable.append((endpoint, self._cut(self._scrub(str(error)))))
                 continue
@@ -548,7 +634,9 @@ class OpenAICompatAdapter:
         return b"".join((self._body_head, instruction, self._body_mid, audio, self._body_tail))
 
     def _post(self, endpoint: _Endpoint, body: bytes, timeout: float) -> _Reply:
-        status, response_headers, raw = self._exchange("POST", endpoint.url, body, timeout, self._headers)
+        status, response_headers, raw = self._exchange(
+            "POST", endpoint.base_url, "/chat/completions", body, timeout, self._headers
+        )
         if status >= 400:
             raise _classify_http_error(status, response_headers, raw)
         return parse_reply(raw)
@@ -556,61 +644,61 @@ class OpenAICompatAdapter:
     def _exchange(
         self,
         method: str,
-        url: str,
+        base_url: str,
+        suffix: str,
         body: bytes | None,
         timeout: float,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str],
     ) -> tuple[int, Mapping[str, str], bytes]:
-        """One HTTP exchange finished within `timeout` seconds in all, or `_Transient`.
+        """One exchange with `base_url + suffix`, finished within `timeout` seconds in all, or `_Transient`.
 
-        httpx bounds connect, each write and the wait for the headers by `timeout`; from the headers on,
+        The socket timeout bounds connect, each write and the wait for the headers; from the headers on,
         the shared watchdog shuts the socket at the deadline, so a body dripping a byte at a time is cut.
         """
         deadline = time.monotonic() + timeout
         watch: _Watch | None = None
+        response: urllib3.BaseHTTPResponse | None = None
+        complete = False
         try:
-            with self._client().stream(
-                method, url, content=body, headers=headers, timeout=httpx.Timeout(timeout)
-            ) as response:
-                stream = response.extensions.get("network_stream")
-                sock = stream.get_extra_info("socket") if stream is not None else None
-                watch = _WATCHDOG.watch(deadline, sock)
-                limit = _MAX_ERROR_BODY if response.status_code >= 400 else _MAX_BODY_BYTES
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > limit:
-                        break
-                    if time.monotonic() > deadline:  # no socket to shut (e.g. through a proxy)
-                        raise _Transient(
-                            f"timed out after {timeout:g} s (no complete response)", connection=True
-                        )
-                raw = b"".join(chunks) if len(chunks) != 1 else chunks[0]
-                if watch.fired:
+            response = self._route(base_url).open(method, suffix, body, headers, timeout)
+            connection = getattr(response, "connection", None)
+            watch = _WATCHDOG.watch(deadline, getattr(connection, "sock", None))
+            limit = _MAX_ERROR_BODY if response.status >= 400 else _MAX_BODY_BYTES
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.stream(1 << 16):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    break
+                if time.monotonic() > deadline:  # no socket to shut (e.g. through a proxy)
                     raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
-                if size > limit and response.status_code < 400:
-                    raise _Permanent(f"response body larger than {limit} bytes; refused")
-                return response.status_code, response.headers, raw[:limit]
-        except httpx.TimeoutException:
+            raw = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+            if watch.fired:
+                raise _Transient(f"timed out after {timeout:g} s (no complete response)", connection=True)
+            if size > limit and response.status < 400:
+                raise _Permanent(f"response body larger than {limit} bytes; refused")
+            complete = size <= limit
+            return response.status, response.headers, raw[:limit]
+        except (urllib3.exceptions.LocationValueError, urllib3.exceptions.URLSchemeUnknown) as error:
+            raise _Permanent(f"--base-url {base_url}: {error}") from None
+        except urllib3.exceptions.NewConnectionError as error:  # before TimeoutError: it subclasses it
+            raise _Transient(f"connection failed: {_transport_reason(error)}", connection=True) from None
+        except urllib3.exceptions.TimeoutError:
             raise _Transient(f"timed out after {timeout:g} s", connection=True) from None
-        except (httpx.TransportError, OSError) as error:
+        except (urllib3.exceptions.HTTPError, OSError) as error:
             if watch is not None and watch.fired:
                 raise _Transient(
                     f"timed out after {timeout:g} s (no complete response)", connection=True
                 ) from None
-            if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
-                raise _Permanent(f"--base-url {url}: {error}") from None
-            reason = str(error) or type(error).__name__
-            raise _Transient(
-                f"connection failed: {type(error).__name__}: {reason}", connection=True
-            ) from None
-        except httpx.InvalidURL as error:
-            raise _Permanent(f"--base-url {url}: {error}") from None
+            raise _Transient(f"connection failed: {_transport_reason(error)}", connection=True) from None
         finally:
             if watch is not None:
                 watch.finish()
+            if response is not None:
+                if not complete:  # a connection left mid-body cannot carry the next request
+                    response.close()
+                response.release_conn()
 
     def _scrub(self, message: str) -> str:
         """Remove the API key from text that may quote server output (before any truncation)."""
@@ -622,6 +710,17 @@ class OpenAICompatAdapter:
     def _cut(message: str, limit: int = 2 * _BODY_SNIPPET) -> str:
         """Shorten a message for the log; only ever applied to already scrubbed text."""
         return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
+def _transport_reason(error: BaseException) -> str:
+    """`Type: message` of a transport failure, unwrapping urllib3's wrapper of the socket error."""
+    cause = error
+    if isinstance(error, urllib3.exceptions.ProtocolError) and len(error.args) > 1:
+        inner = error.args[1]
+        if isinstance(inner, BaseException):
+            cause = inner
+    reason = str(cause) or type(cause).__name__
+    return f"{type(cause).__name__}: {reason}"
 
 
 def _classify_http_error(status: int, headers: Mapping[str, str], raw: bytes) -> Exception:
@@ -679,8 +778,6 @@ def wav_bytes(path: Path) -> bytes:
         raise _Permanent(f"{path}: cannot decode audio ({error})") from None
     if info.format == "WAV":
         return Path(path).read_bytes()
-    from isac.runtime.audio import load_audio  # scipy only when a conversion is needed
-
     samples = load_audio(path, _TARGET_RATE)
     buffer = io.BytesIO()
     soundfile.write(buffer, samples, _TARGET_RATE, format="WAV", subtype="PCM_16")

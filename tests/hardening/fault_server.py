@@ -10,9 +10,11 @@ Each POST consumes the next fault of `FaultState.faults` (the last one repeats):
 * `huge`: 200 with a completion whose answer is `huge_chars` characters long
 * `401`: the key is refused, the error body quoting the Authorization header
 
-`GET /v1/models` answers 200, or 401 while `refuse_key` is set. Every request is counted; `drip_bytes`
-counts bytes dripped, so a test can see the client hung up. Bounded: a drip stops after `drip_limit`
-bytes or when the client goes away, and the server is shut down when its context exits.
+`GET /v1/models` answers 200, or 401 while `refuse_key` is set or when `require_key` is set and the
+request's `Authorization` is not `Bearer <require_key>` (as OpenAI's own /models does). Every
+request is counted; `drip_bytes` counts bytes dripped, so a test can see the client hung up. Bounded:
+a drip stops after `drip_limit` bytes or when the client goes away, and the server is shut down when
+its context exits.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class FaultState:
     retry_after: str = "0"
     huge_chars: int = 2_000_000
     refuse_key: bool = False
+    require_key: str | None = None
     posts: int = 0
     gets: int = 0
     drip_bytes: int = 0
@@ -59,7 +62,10 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             state.gets += 1
-        if state.refuse_key:
+        wrong_key = state.require_key is not None and (
+            self.headers.get("Authorization") != f"Bearer {state.require_key}"
+        )
+        if state.refuse_key or wrong_key:
             self._send(
                 401, json.dumps({"error": "bad key " + str(self.headers.get("Authorization"))}).encode()
             )

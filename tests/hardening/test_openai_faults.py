@@ -107,6 +107,20 @@ def test_an_unreachable_endpoint_or_refused_key_stops_before_the_run(
     assert SECRET not in str(caught.value)
 
 
+def test_the_readiness_check_sends_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An endpoint that wants the key on GET /models (OpenAI's does) accepts the run's key there."""
+    monkeypatch.setenv("ISAC_K", SECRET)
+    with FaultServer(FaultState(require_key=SECRET)) as server:
+        adapter(server).check_ready()
+        assert server.state.gets == 1
+    monkeypatch.setenv("ISAC_K", "another-key")
+    with (
+        FaultServer(FaultState(require_key=SECRET)) as server,
+        pytest.raises(RunError, match=r"refused the API key \(HTTP 401: .*Bearer \*\*\*"),
+    ):
+        adapter(server).check_ready()
+
+
 def test_consecutive_connection_failures_stop_the_run(tmp_path: Path) -> None:
     rows = [row(i) for i in range(30)]
     manifest = write_manifest(tmp_path / "m" / "f-asr.jsonl", rows)

@@ -173,3 +173,38 @@ def test_the_key_is_scrubbed_from_error_messages(tmp_path: Path, monkeypatch: py
     assert "bad credentials: Bearer ***" in (generation.error or "")
     assert SECRET not in (generation.error or "")
     assert "Authorization" not in str(make_adapter(server).fingerprint())
+
+
+def test_threads_missing_one_item_at_once_encode_it_once(tmp_path: Path) -> None:
+    """Single flight: 16 workers asking for the same uncached FLAC decode it once and get equal bytes;
+    an undecodable file fails every waiter and is not cached (the next call tries again)."""
+    import threading
+
+    from isac.runtime.adapters.openai_compat import AudioCache
+
+    flac = tmp_path / "item.flac"
+    soundfile.write(flac, [0.1, -0.1] * 8000, 16000, format="FLAC")
+    cache = AudioCache()
+    start = threading.Barrier(16)
+    results: list[bytes] = []
+
+    def fetch() -> None:
+        start.wait()
+        results.append(cache.base64_wav(flac))
+
+    threads = [threading.Thread(target=fetch) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cache.misses == 1 and cache.hits + cache.misses <= 16 and len(results) == 16
+    assert len(set(results)) == 1
+    decoded, rate = soundfile.read(io.BytesIO(base64.b64decode(results[0])))
+    assert rate == 16000 and len(decoded) == 16000
+
+    broken = tmp_path / "broken.flac"
+    broken.write_bytes(b"fLaC but not really")
+    for _attempt in range(2):
+        with pytest.raises(Exception, match="cannot decode audio"):
+            cache.base64_wav(broken)
+    assert cache.misses == 3
