@@ -339,7 +339,6 @@ class _Route:
     def __init__(self, base_url: str, tls: ssl.SSLContext) -> None:
         parsed = urllib3.util.parse_url(base_url)
         settings: dict[str, Any] = {"maxsize": _POOL_CONNECTIONS, "block": False, "retries": False}
-        settings["headers"] = {"User-Agent": f"isac/{__version__}"}
         if parsed.scheme == "https":
             settings["ssl_context"] = tls
         proxy = _environment_proxy(parsed.scheme or "http", parsed.host or "")
@@ -438,7 +437,8 @@ class OpenAICompatAdapter:
             if scheme not in ("http", "https") or "://" not in url or not url.partition("://")[2]:
                 raise RunError(f"--base-url {url}: expected an http:// or https:// URL")
         # The key goes with the readiness check too: OpenAI answers GET /models with 401 without it.
-        self._auth_headers = {"Accept": "application/json"}
+        # Every request names isac (a pool's own default headers apply only to requests that pass none).
+        self._auth_headers = {"Accept": "application/json", "User-Agent": f"isac/{__version__}"}
         if self._api_key:
             self._auth_headers["Authorization"] = f"Bearer {self._api_key}"
         self._headers = {"Content-Type": "application/json", **self._auth_headers}

@@ -52,6 +52,7 @@ def test_request_shape_audio_part_and_token_counts(tmp_path: Path, monkeypatch: 
     [sent] = server.state.requests
     assert sent["path"] == "/v1/chat/completions"
     assert sent["headers"]["Authorization"] == f"Bearer {SECRET}"
+    assert sent["headers"]["User-Agent"].startswith("isac/")
     body = sent["body"]
     assert body["model"] == "tiny-audio" and body["max_tokens"] == 32 and body["temperature"] == 0.0
     text_part, audio_part = body["messages"][0]["content"]
