@@ -36,3 +36,15 @@ def first_validation_problem(error: ValidationError, whole: str) -> tuple[str, s
     """(dotted key path, message) of a pydantic error's first problem; `whole` names an empty path."""
     first = error.errors()[0]
     return ".".join(str(part) for part in first["loc"]) or whole, first["msg"]
+
+
+def first_line(error: BaseException, limit: int = 300) -> str:
+    """The first line of an error's message, at most `limit` characters; its type's name when empty."""
+    lines = str(error).strip().splitlines()
+    return lines[0][:limit] if lines else type(error).__name__
+
+
+def error_summary(error: BaseException) -> str:
+    """`Type: first line` of an unexpected exception, for a message that quotes it (`Type` alone when it
+    says nothing)."""
+    return f"{type(error).__name__}: {first_line(error)}" if str(error).strip() else type(error).__name__

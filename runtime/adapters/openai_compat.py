@@ -336,43 +336,35 @@ class _Route:
     and topped out at ~270 rows/s; a urllib3 pool per endpoint costs ~1 ms (benchmarks/bench_exec_api.py).
     """
 
-    def __init__(self, base_url: str, tls: ssl.SSLContext) -> None:
+    def __init__(self, base_url: str, tls: ssl.SSLContext | None) -> None:
         parsed = urllib3.util.parse_url(base_url)
         settings: dict[str, Any] = {"maxsize": _POOL_CONNECTIONS, "block": False, "retries": False}
-        if parsed.scheme == "https":
+        if tls is not None:  # an https endpoint
             settings["ssl_context"] = tls
         proxy = _environment_proxy(parsed.scheme or "http", parsed.host or "")
-        self._pool: urllib3.HTTPConnectionPool | None = None
-        self._proxied: urllib3.ProxyManager | None = None
         if proxy is None:
-            self._pool = urllib3.connection_from_url(base_url, **settings)
+            pool = urllib3.connection_from_url(base_url, **settings)
+            self._urlopen, self.close = pool.urlopen, pool.close
             self._prefix = (parsed.path or "").rstrip("/")  # request targets are paths on the pool's host
         else:
-            self._proxied = urllib3.ProxyManager(proxy, **settings)
+            manager = urllib3.ProxyManager(proxy, **settings)
+            self._urlopen, self.close = manager.urlopen, manager.clear
             self._prefix = base_url  # through a proxy, request targets are whole URLs
 
     def open(
         self, method: str, suffix: str, body: bytes | None, headers: Mapping[str, str], timeout: float
     ) -> urllib3.BaseHTTPResponse:
         """Send the request; returns once the response headers are in, the body unread."""
-        options: dict[str, Any] = {
-            "body": body,
-            "headers": dict(headers),
-            "timeout": urllib3.Timeout(connect=timeout, read=timeout),
-            "retries": False,
-            "redirect": False,
-            "preload_content": False,
-        }
-        if self._pool is not None:
-            return self._pool.urlopen(method, self._prefix + suffix, **options)
-        assert self._proxied is not None
-        return self._proxied.urlopen(method, self._prefix + suffix, **options)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-        if self._proxied is not None:
-            self._proxied.clear()
+        return self._urlopen(
+            method,
+            self._prefix + suffix,
+            body=body,
+            headers=dict(headers),
+            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+            retries=False,
+            redirect=False,
+            preload_content=False,
+        )
 
 
 def _environment_proxy(scheme: str, host: str) -> str | None:
@@ -471,9 +463,10 @@ class OpenAICompatAdapter:
             with self._routes_lock:
                 route = self._routes.get(base_url)
                 if route is None:
-                    if self._tls is None and base_url.startswith("https://"):
-                        self._tls = _tls_context()
-                    route = _Route(base_url, self._tls or ssl.create_default_context())
+                    tls = None
+                    if base_url.startswith("https://"):
+                        self._tls = tls = self._tls or _tls_context()
+                    route = _Route(base_url, tls)
                     self._routes[base_url] = route
         return route
 

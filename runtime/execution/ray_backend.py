@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from isac.compiler.errors import RunError
+from isac.compiler.errors import RunError, error_summary, first_line
 from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
 
 DEFAULT_MAX_RESTARTS = 3
@@ -109,7 +109,7 @@ class _Replica:
             if callable(load):
                 load()
         except Exception as error:
-            self.failure = str(error) if isinstance(error, RunError) else _describe(error)
+            self.failure = str(error) if isinstance(error, RunError) else error_summary(error)
             return
         self.needs_audio = bool(getattr(self.adapter, "needs_audio", True))
 
@@ -226,7 +226,7 @@ class RayReplicaPool:
         try:
             started = self._ray.get(ref)
         except self._ray.exceptions.RayError as error:  # e.g. the process died while loading (OOM)
-            return _first_line(error)
+            return first_line(error)
         return started.reason if isinstance(started, ReplicaFailure) else started
 
     def _admit(self, ref: Any) -> None:
@@ -324,11 +324,11 @@ class RayReplicaPool:
         if self.restarts >= self._settings.max_restarts:
             raise RunError(
                 f"--ray: replica {slot} died and the restart limit ({self._settings.max_restarts}) is spent "
-                f"({_first_line(error)}); the rows answered so far are kept, rerun to resume"
+                f"({first_line(error)}); the rows answered so far are kept, rerun to resume"
             )
         self.restarts += 1
         print(
-            f"isac: warning: --ray: replica {slot} died ({_first_line(error)}); {len(lost)} batch(es) "
+            f"isac: warning: --ray: replica {slot} died ({first_line(error)}); {len(lost)} batch(es) "
             f"requeued, starting a new replica ({self.restarts}/{self._settings.max_restarts} restarts)",
             file=sys.stderr,
         )
@@ -371,12 +371,3 @@ def _difference(first: dict[str, Any], other: dict[str, Any], prefix: str = "") 
             return _difference(a, b, f"{prefix}{key}.")
         return f"{prefix}{key}: {a!r} vs {b!r}"
     return "no key differs"
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {_first_line(error)}"
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:300] if text else type(error).__name__

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from isac.compiler.errors import RunError
+from isac.compiler.errors import RunError, error_summary
 from isac.compiler.manifests import file_sha256
 from isac.runtime.adapters.base import AdapterOptions, ModelAdapter
 from isac.runtime.adapters.registry import build_adapter
@@ -255,10 +255,8 @@ def _load_weights(model: ModelAdapter) -> None:
     except RunError:
         raise
     except Exception as error:
-        reason = str(error).strip().splitlines()
-        detail = f"{type(error).__name__}: {reason[0][:300]}" if reason else type(error).__name__
         raise RunError(
-            f"{model.model_id}: the model could not be loaded ({detail}); no row was executed"
+            f"{model.model_id}: the model could not be loaded ({error_summary(error)}); no row was executed"
         ) from error
 
 

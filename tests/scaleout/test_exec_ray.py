@@ -62,6 +62,16 @@ def config(tmp_path: Path, manifest: Path, name: str, model: str, **settings: ob
     )
 
 
+def tiny_checkpoint(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A tiny random Qwen2-Audio checkpoint (skips without torch or transformers); no hub access."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from isac.runtime.tiny_models import build_tiny_qwen2_audio
+
+    return build_tiny_qwen2_audio(factory.mktemp(name), seed=0)
+
+
 def answers(run_dir: Path) -> dict[str, tuple[str | None, str | None]]:
     return {record["row_id"]: (record["response"], record["error"]) for record in read_log(run_dir)}
 
@@ -150,13 +160,9 @@ def test_gpu_replicas_on_a_local_cluster_without_gpus_are_refused(tmp_path: Path
 def test_replicas_of_a_checkpoint_that_cannot_load_name_the_cause(
     cluster: None, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    os.environ["HF_HUB_OFFLINE"] = "1"
     from isac.compiler.errors import RunError
-    from isac.runtime.tiny_models import build_tiny_qwen2_audio
 
-    checkpoint = build_tiny_qwen2_audio(tmp_path_factory.mktemp("tiny-broken"), seed=0)
+    checkpoint = tiny_checkpoint(tmp_path_factory, "tiny-broken")
     for shard in checkpoint.glob("*.safetensors"):
         shard.write_bytes(b"not a safetensors file")
     options = AdapterOptions(device="cpu", max_new_tokens=4)
@@ -169,12 +175,7 @@ def test_replicas_of_a_checkpoint_that_cannot_load_name_the_cause(
 def test_tiny_qwen2_audio_on_two_replicas_matches_a_local_run(
     cluster: None, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    from isac.runtime.tiny_models import build_tiny_qwen2_audio
-
-    checkpoint = build_tiny_qwen2_audio(tmp_path_factory.mktemp("tiny-qwen2-audio"), seed=0)
+    checkpoint = tiny_checkpoint(tmp_path_factory, "tiny-qwen2-audio")
     manifest = make_set(tmp_path, 8)
     options = AdapterOptions(device="cpu", max_new_tokens=4)
     common = {"batch_size": 2, "options": options, "verify": True}
