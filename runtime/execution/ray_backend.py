@@ -25,6 +25,10 @@ from typing import Any
 from isac.compiler.errors import RunError, error_summary, first_line
 from isac.runtime.adapters.base import AdapterOptions, Generation, GenerationRequest
 
+# Imported here, not in `_Replica.run`: an actor imports this module when it starts, and the engine's
+# imports (manifest rows, jsonschema: ~0.2 s) belong to the replica's start, not to its first batch.
+from isac.runtime.execution.engine import generate_batch
+
 DEFAULT_MAX_RESTARTS = 3
 _Write = Callable[[Sequence[Any], Sequence[Generation]], None]
 
@@ -124,8 +128,6 @@ class _Replica:
             check()
 
     def run(self, batch: list[Any]) -> list[Generation]:
-        from isac.runtime.execution.engine import generate_batch
-
         return generate_batch(self.adapter, batch, data_root=self.data_root, needs_audio=self.needs_audio)
 
     def close(self) -> None:
