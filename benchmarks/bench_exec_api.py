@@ -7,8 +7,8 @@ run directory. Printed per run: rows/s as the run summary reports it (execution 
 (concurrency / latency), the wall time of the whole command, and the exec process's CPU per row: its
 user+system CPU minus that of the same command limited to 64 rows on a
 fresh directory (interpreter start, imports, manifest loading, readiness check: every fixed cost),
-divided by the difference in rows. The servers run in this process, so they
-share the machine's cores with the client, as a real co-located server would. Bounded: a 180 s limit
+divided by the difference in rows; at the end, the largest peak RSS of an exec process. The servers run
+in this process, so they share the machine's cores with the client, as a real co-located server would. Bounded: a 180 s limit
 per run, only 127.0.0.1.
 
     .venv/bin/python benchmarks/bench_exec_api.py [--latency 0.05] [--servers 1|2] [--concurrency 8,32,64]
@@ -34,7 +34,29 @@ from fake_openai import FakeOpenAIServer, ServerState  # noqa: E402
 
 RUN_TIMEOUT_S = 180
 SMALL = 64  # rows of the run whose CPU is subtracted as the fixed cost
-_CLI = [sys.executable, "-c", "import sys; from isac.runtime.cli import main; sys.exit(main())"]
+# The CLI, which at exit prints its own peak RSS (VmHWM, Linux) on stderr. `ru_maxrss` of children does not
+# do here: a forked child inherits the resident size of this process (the test server keeps every request
+# it received, audio included), so it grows with each run whatever exec itself uses.
+_PEAK_MARK = "isac-bench-peak-kib"
+_CLI = [
+    sys.executable, "-c",
+    "import atexit, sys\n"
+    "def peak():\n"
+    "    try:\n"
+    "        lines = open('/proc/self/status').read().splitlines()\n"
+    "    except OSError:\n"
+    "        return\n"
+    "    kib = [line.split()[1] for line in lines if line.startswith('VmHWM:')]\n"
+    f"    print('{_PEAK_MARK}', *kib, file=sys.stderr)\n"
+    "atexit.register(peak)\n"
+    "from isac.runtime.cli import main\n"
+    "sys.exit(main())",
+]  # fmt: skip
+
+
+def _peak_mib(stderr: str) -> float | None:
+    found = re.findall(rf"^{_PEAK_MARK} (\d+)$", stderr, re.MULTILINE)
+    return int(found[-1]) / 1024 if found else None
 
 
 def _child_cpu() -> float:
@@ -78,6 +100,7 @@ def main() -> int:
         plans = [(1, level) for level in levels]
         if args.servers > 1:
             plans += [(args.servers, level) for level in levels if level >= 32]
+        peaks: list[float] = []
         with ExitStack() as stack:
             servers = [
                 stack.enter_context(FakeOpenAIServer(ServerState(latency_s=args.latency)))
@@ -108,13 +131,14 @@ def main() -> int:
                 if short.returncode != 0:
                     print(short.stderr, file=sys.stderr)
                     return 1
+                peaks += [peak for peak in (_peak_mib(done.stderr), _peak_mib(short.stderr)) if peak]
                 rate = float(match.group(1))
                 ideal = concurrency / args.latency
                 per_row = (cpu - small_cpu) / (rows - SMALL) * 1000
                 print(columns.format(count, concurrency, f"{rate:.1f}", f"{ideal:.0f}", f"{wall:.2f}",
                                      f"{per_row:.2f}"))  # fmt: skip
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS of any child process (compile included): {peak_mib:.0f} MiB")
+    if peaks:
+        print(f"peak RSS of an exec process: {max(peaks):.0f} MiB")
     engine_overhead(root_rows=20_000)
     return 0
 
