@@ -2,11 +2,12 @@
 
 The driver (the `isac exec` process) stays the single writer of the append-only log: actors only answer
 batches and send Generations back, so resume, `--retry-errors`, fingerprints and kill -9 safety are those
-of a local run. Batches are handed out dynamically: each replica keeps `in_flight` batches queued, and a
-replica that finishes gets the next batch, so a slow GPU or node takes fewer. When an actor dies (node
-lost, OOM, `ray.kill`), the batches it held go back to the front of the queue and a new actor replaces
-it, at most `max_restarts` times in the whole run; past that the run stops with the rows written so far
-kept (rerun to resume).
+of a local run. Batches are handed out dynamically: each replica keeps `in_flight` calls queued, and a
+replica that finishes gets the next call, so a slow GPU or node takes fewer. A call carries one batch, or
+several when batches are quick (see `batches_per_call`), because each Ray call costs a few milliseconds.
+When an actor dies (node lost, OOM, `ray.kill`), the batches it held go back to the front of the queue
+and a new actor replaces it, at most `max_restarts` times in the whole run; past that the run stops with
+the rows written so far kept (rerun to resume).
 
 Ray is an optional extra (`pip install 'isac[ray]'`); it is imported only when `--ray` is given.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,13 @@ from isac.runtime.execution.engine import generate_batch
 DEFAULT_MAX_RESTARTS = 3
 _Write = Callable[[Sequence[Any], Sequence[Generation]], None]
 
+# One Ray call costs ~2 ms of driver CPU and ~1-2 ms of the replica's time (2 shared cores), which is a
+# tenth of a 30 ms batch of a tiny model but nothing against a GPU batch of a 7B model. Quick batches are
+# therefore grouped so that a call lasts about CALL_SECONDS, at most MAX_BATCHES_PER_CALL batches (a lost
+# replica requeues all of them; the records of a call are written when it returns).
+CALL_SECONDS = 0.25
+MAX_BATCHES_PER_CALL = 16
+
 
 @dataclass(frozen=True)
 class RayOptions:
@@ -42,7 +51,7 @@ class RayOptions:
     gpus_per_replica: float = 0.0
     cpus_per_replica: float | None = None  # None: 1 with GPUs, else an even share (see cpus_per_replica())
     max_restarts: int = DEFAULT_MAX_RESTARTS
-    in_flight: int = 2  # batches queued per replica, so it never waits for the driver between batches
+    in_flight: int = 2  # calls queued per replica, so it never waits for the driver between calls
 
 
 def import_ray() -> Any:
@@ -55,6 +64,18 @@ def import_ray() -> Any:
             "(or run without --ray)"
         ) from None
     return ray
+
+
+def batches_per_call(seconds_per_batch: float | None, queued: int, slots: int) -> int:
+    """How many batches the next call carries: enough to last about CALL_SECONDS at the replicas'
+    measured `seconds_per_batch` (one until a call has returned), at most MAX_BATCHES_PER_CALL, and no
+    more than an even share of the `queued` batches over the `slots` calls that can be in flight, so the
+    last batches still spread over every replica."""
+    if seconds_per_batch is None or queued <= 0:
+        return 1
+    wanted = math.floor(CALL_SECONDS / max(seconds_per_batch, 1e-6))
+    share = math.ceil(queued / max(slots, 1))
+    return max(1, min(wanted, MAX_BATCHES_PER_CALL, share))
 
 
 def cpus_per_replica(ray: Any, options: RayOptions) -> float:
@@ -127,8 +148,14 @@ class _Replica:
         if callable(check):
             check()
 
-    def run(self, batch: list[Any]) -> list[Generation]:
-        return generate_batch(self.adapter, batch, data_root=self.data_root, needs_audio=self.needs_audio)
+    def run(self, batches: list[list[Any]]) -> tuple[list[list[Generation]], float]:
+        """Answer each batch in turn; also return the seconds per batch, which sizes the next calls."""
+        started = time.perf_counter()
+        answers = [
+            generate_batch(self.adapter, batch, data_root=self.data_root, needs_audio=self.needs_audio)
+            for batch in batches
+        ]
+        return answers, (time.perf_counter() - started) / max(len(batches), 1)
 
     def close(self) -> None:
         if self.failure is None:
@@ -155,6 +182,7 @@ class RayReplicaPool:
         self._settings = ray_options
         self._data_root = str(data_root)
         self.restarts = 0
+        self.calls = 0  # Ray calls made by run_batches (each carries one or more batches)
         self._owns_cluster = not self._ray.is_initialized()
         if self._owns_cluster:
             self._ray.init(
@@ -270,15 +298,19 @@ class RayReplicaPool:
         """Run every batch on the ready replicas; `write(batch, generations)` runs here as each completes."""
         ray = self._ray
         queue: deque[list[Any]] = deque(batches)
-        held: dict[Any, tuple[int, list[Any]]] = {}  # object ref -> (actor slot, batch)
+        held: dict[Any, tuple[int, list[list[Any]]]] = {}  # object ref -> (actor slot, its batches)
         load = [0] * len(self.actors)
+        seconds_per_batch: float | None = None
 
         def fill() -> None:
             for slot in sorted(self._ready):
                 while queue and load[slot] < self._settings.in_flight:
-                    batch = queue.popleft()
-                    held[self.actors[slot].run.remote(batch)] = (slot, batch)
+                    slots = len(self._ready) * self._settings.in_flight
+                    size = batches_per_call(seconds_per_batch, len(queue), slots)
+                    group = [queue.popleft() for _ in range(min(size, len(queue)))]
+                    held[self.actors[slot].run.remote(group)] = (slot, group)
                     load[slot] += 1
+                    self.calls += 1
 
         try:
             fill()
@@ -289,16 +321,20 @@ class RayReplicaPool:
                     self._admit(ref)
                     fill()
                     continue
-                slot, batch = held.pop(ref)
+                slot, group = held.pop(ref)
                 load[slot] -= 1
                 try:
-                    generations = ray.get(ref)
+                    answers, seconds = ray.get(ref)
                 except ray.exceptions.RayActorError as error:
-                    self._replace(slot, held, load, queue, batch, error)
+                    self._replace(slot, held, load, queue, group, error)
                     fill()
                     continue
-                write(batch, generations)
-                fill()
+                # Smoothed: one slow call (a cold first batch, a busy node) does not set the size alone.
+                previous = seconds if seconds_per_batch is None else seconds_per_batch
+                seconds_per_batch = (previous + seconds) / 2
+                fill()  # before writing, so the replica has its next call while the records are written
+                for batch, generations in zip(group, answers, strict=True):
+                    write(batch, generations)
             if queue:
                 raise RunError(
                     f"--ray: no replica is left to run the remaining {len(queue)} batch(es); the rows "
@@ -311,14 +347,15 @@ class RayReplicaPool:
     def _replace(
         self,
         slot: int,
-        held: dict[Any, tuple[int, list[Any]]],
+        held: dict[Any, tuple[int, list[list[Any]]]],
         load: list[int],
         queue: deque[list[Any]],
-        batch: list[Any],
+        group: list[list[Any]],
         error: BaseException,
     ) -> None:
         """The actor in `slot` died: requeue its batches (first) and start a new actor, within the bound."""
-        lost = [batch] + [held.pop(ref)[1] for ref, (where, _) in list(held.items()) if where == slot]
+        others = [held.pop(ref)[1] for ref, (where, _) in list(held.items()) if where == slot]
+        lost = [batch for call in (group, *others) for batch in call]
         for item in reversed(lost):
             queue.appendleft(item)
         load[slot] = 0
@@ -336,16 +373,18 @@ class RayReplicaPool:
         )
         self._start(slot)
 
-    def _write_finished(self, held: dict[Any, tuple[int, list[Any]]], write: _Write) -> None:
+    def _write_finished(self, held: dict[Any, tuple[int, list[list[Any]]]], write: _Write) -> None:
         """After Ctrl-C: write the batches already answered; the rest run on resume."""
         ray = self._ray
         ready, _ = ray.wait(list(held), num_returns=len(held), timeout=0) if held else ([], [])
         for ref in ready:
-            _slot, batch = held.pop(ref)
+            _slot, group = held.pop(ref)
             try:
-                write(batch, ray.get(ref))
+                answers, _seconds = ray.get(ref)
             except ray.exceptions.RayError:
                 continue
+            for batch, generations in zip(group, answers, strict=True):
+                write(batch, generations)
 
     def _kill(self, actor: Any) -> None:
         with contextlib.suppress(Exception):  # already dead

@@ -21,9 +21,11 @@ import pytest
 from isac.runtime.adapters.base import AdapterOptions
 from isac.runtime.execution.engine import WorkItem, run_engine
 from isac.runtime.execution.ray_backend import (
+    MAX_BATCHES_PER_CALL,
     RayOptions,
     RayReplicaPool,
     _difference,
+    batches_per_call,
     cpus_per_replica,
 )
 from isac.runtime.execution.runner import ExecConfig, execute
@@ -70,6 +72,10 @@ def tiny_checkpoint(factory: pytest.TempPathFactory, name: str) -> Path:
     from isac.runtime.tiny_models import build_tiny_qwen2_audio
 
     return build_tiny_qwen2_audio(factory.mktemp(name), seed=0)
+
+
+def read_log_file(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def answers(run_dir: Path) -> dict[str, tuple[str | None, str | None]]:
@@ -132,6 +138,39 @@ def test_cpu_replicas_share_the_cluster_cpus_unless_told(cluster: None, tmp_path
         assert pool.cpus_per_replica == 2.0
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize(
+    ("seconds_per_batch", "queued", "slots", "expected"),
+    [
+        (None, 100, 2, 1),  # nothing measured yet: one batch per call
+        (2.0, 100, 2, 1),  # a GPU batch of a large model: one per call
+        (0.1, 100, 2, 2),  # ~0.25 s per call
+        (0.03, 100, 2, 8),
+        (0.0, 100, 2, MAX_BATCHES_PER_CALL),  # oracle-fast batches: the cap
+        (0.001, 5, 4, 2),  # the last batches spread over every call slot
+        (0.001, 1, 4, 1),
+    ],
+)
+def test_quick_batches_share_a_call(
+    seconds_per_batch: float | None, queued: int, slots: int, expected: int
+) -> None:
+    assert batches_per_call(seconds_per_batch, queued, slots) == expected
+
+
+def test_grouped_calls_answer_every_batch_once_in_fewer_calls(cluster: None, tmp_path: Path) -> None:
+    items = [WorkItem(SelectedRow(row(i), "0" * 64)) for i in range(40)]
+    for item in items:
+        write_tone(tmp_path / "data" / item.selected.row.audio)
+    pool = RayReplicaPool("oracle", AdapterOptions(), RayOptions(replicas=2), tmp_path / "data")
+    try:
+        with ResultLog.open(tmp_path / "results.jsonl") as log:
+            counts = run_engine(items, pool, log, data_root=tmp_path / "data", batch_size=2)
+    finally:
+        pool.close()
+    ids = [record["row_id"] for record in read_log_file(tmp_path / "results.jsonl")]
+    assert counts.answered == 40 and sorted(ids) == sorted(item.selected.row.id for item in items)
+    assert pool.calls < 20  # 20 batches; after the first answers, quick batches travel together
 
 
 def test_fingerprint_difference_names_the_first_differing_key() -> None:
