@@ -8,8 +8,8 @@ run directory. Printed per run: rows/s as the run summary reports it (execution 
 user+system CPU minus that of the same command limited to 64 rows on a
 fresh directory (interpreter start, imports, manifest loading, readiness check: every fixed cost),
 divided by the difference in rows; at the end, the largest peak RSS of an exec process. The servers run
-in this process, so they share the machine's cores with the client, as a real co-located server would. Bounded: a 180 s limit
-per run, only 127.0.0.1.
+in this process, so they share the machine's cores with the client, as a real co-located server would.
+Bounded: a 180 s limit per run, only 127.0.0.1.
 
     .venv/bin/python benchmarks/bench_exec_api.py [--latency 0.05] [--servers 1|2] [--concurrency 8,32,64]
 """
