@@ -71,7 +71,7 @@ def batches_per_call(seconds_per_batch: float | None, queued: int, slots: int) -
     measured `seconds_per_batch` (one until a call has returned), at most MAX_BATCHES_PER_CALL, and no
     more than an even share of the `queued` batches over the `slots` calls that can be in flight, so the
     last batches still spread over every replica."""
-    if seconds_per_batch is None or queued <= 0:
+    if seconds_per_batch is None:
         return 1
     wanted = math.floor(CALL_SECONDS / max(seconds_per_batch, 1e-6))
     share = math.ceil(queued / max(slots, 1))
@@ -307,7 +307,7 @@ class RayReplicaPool:
                 while queue and load[slot] < self._settings.in_flight:
                     slots = len(self._ready) * self._settings.in_flight
                     size = batches_per_call(seconds_per_batch, len(queue), slots)
-                    group = [queue.popleft() for _ in range(min(size, len(queue)))]
+                    group = [queue.popleft() for _ in range(size)]  # size <= len(queue)
                     held[self.actors[slot].run.remote(group)] = (slot, group)
                     load[slot] += 1
                     self.calls += 1

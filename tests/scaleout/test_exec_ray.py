@@ -74,10 +74,6 @@ def tiny_checkpoint(factory: pytest.TempPathFactory, name: str) -> Path:
     return build_tiny_qwen2_audio(factory.mktemp(name), seed=0)
 
 
-def read_log_file(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def answers(run_dir: Path) -> dict[str, tuple[str | None, str | None]]:
     return {record["row_id"]: (record["response"], record["error"]) for record in read_log(run_dir)}
 
@@ -168,7 +164,7 @@ def test_grouped_calls_answer_every_batch_once_in_fewer_calls(cluster: None, tmp
             counts = run_engine(items, pool, log, data_root=tmp_path / "data", batch_size=2)
     finally:
         pool.close()
-    ids = [record["row_id"] for record in read_log_file(tmp_path / "results.jsonl")]
+    ids = [record["row_id"] for record in read_log(tmp_path)]
     assert counts.answered == 40 and sorted(ids) == sorted(item.selected.row.id for item in items)
     assert pool.calls < 20  # 20 batches; after the first answers, quick batches travel together
 
