@@ -91,23 +91,29 @@ def test_oracle_on_two_replicas_matches_a_local_run(cluster: None, tmp_path: Pat
 
 
 def test_a_killed_replica_loses_no_row(cluster: None, tmp_path: Path) -> None:
-    manifest = make_set(tmp_path, 30)
+    make_set(tmp_path, 30)  # the audio files
     items = [WorkItem(SelectedRow(row(i), "0" * 64)) for i in range(30)]
-    del manifest
-    pool = RayReplicaPool("oracle", AdapterOptions(), RayOptions(replicas=2), tmp_path / "data")
-    killed: list[object] = []
+    killed: list[tuple[int, object]] = []
+    # The replica killed is one already answering (the other may still be starting: a replica killed
+    # then is left out, not restarted), and rows take 50 ms, so it still holds calls in flight when the
+    # kill lands (oracle-fast rows could all be answered before it, and no death would be seen).
+    with FakeOpenAIServer(ServerState(latency_s=0.05)) as server:
+        options = AdapterOptions(base_url=server.base_url)
+        pool = RayReplicaPool("openai:m", options, RayOptions(replicas=2), tmp_path / "data")
 
-    def kill_once(_rows: int, _errors: int) -> None:
-        if not killed:
-            killed.append(pool.actors[0])
-            ray.kill(pool.actors[0])
+        def kill_once(_rows: int, _errors: int) -> None:
+            if not killed:
+                slot = min(pool._ready)
+                killed.append((slot, pool.actors[slot]))
+                ray.kill(pool.actors[slot])
 
-    try:
-        with ResultLog.open(tmp_path / "results.jsonl") as log:
-            counts = run_engine(items, pool, log, data_root=tmp_path / "data", on_batch=kill_once)
-        assert pool.restarts == 1 and pool.actors[0] is not killed[0]
-    finally:
-        pool.close()
+        try:
+            with ResultLog.open(tmp_path / "results.jsonl") as log:
+                counts = run_engine(items, pool, log, data_root=tmp_path / "data", on_batch=kill_once)
+            slot, actor = killed[0]
+            assert pool.restarts == 1 and pool.actors[slot] is not actor
+        finally:
+            pool.close()
     lines = (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
     ids = Counter(json.loads(line)["row_id"] for line in lines)
     assert counts.answered == 30 and set(ids) == {item.selected.row.id for item in items}
